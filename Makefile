@@ -1,0 +1,55 @@
+# OpenIOP: two commands for a newcomer.
+#   make demo   set up everything, migrate SQLite, seed a synthetic program, serve it
+#   make test   set up everything and run the whole suite
+# Both work on a fresh Debian 12 machine with a Python >= 3.12 somewhere (bin/bootstrap finds it).
+
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.openiop-synced
+DEMO_ENV := OPENIOP_ENV=demo SECRET_KEY="$$(cat var/demo-secret-key)" DATABASE_URL=sqlite:///$(CURDIR)/var/demo.sqlite3
+PYTEST_ARGS ?=
+
+.PHONY: demo test setup lint typecheck check serve-demo clean
+
+$(STAMP): pyproject.toml uv.lock bin/bootstrap
+	@bin/bootstrap
+	@touch $@
+
+setup: $(STAMP)
+
+var/demo-secret-key:
+	@mkdir -p var
+	@$(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+	@chmod 600 $@
+
+demo: $(STAMP) var/demo-secret-key
+	@$(DEMO_ENV) $(PY) manage.py migrate --noinput -v 0
+	@$(DEMO_ENV) $(PY) manage.py collectstatic --noinput -v 0
+	@$(DEMO_ENV) $(PY) manage.py seed_demo --seed 7 --if-empty
+	@echo
+	@cat var/demo-logins.txt
+	@echo
+	@echo "OpenIOP demo: http://127.0.0.1:8000/  (Ctrl-C to stop)"
+	@$(DEMO_ENV) $(VENV)/bin/gunicorn config.wsgi:application --bind 127.0.0.1:8000 --workers 2 --access-logfile - --access-logformat '%(h)s "%(m)s %(U)s" %(s)s %(L)ss'
+
+test: $(STAMP)
+	@if [ -x /usr/bin/chromium ]; then :; else echo "note: /usr/bin/chromium is missing; browser tests will fail (apt-get install chromium libatomic1, as .ci/run does)"; fi
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy openiop config tests
+
+check: lint typecheck
+	$(VENV)/bin/lint-imports
+	OPENIOP_ENV=test $(PY) manage.py makemigrations --check --dry-run
+	OPENIOP_ENV=production SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	  DATABASE_URL=sqlite:////tmp/openiop-deploy-check.sqlite3 ALLOWED_HOSTS=openiop.example.org \
+	  $(PY) manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) staticfiles .mypy_cache .ruff_cache

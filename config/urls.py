@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from openiop.accounts.views import home_view
+from openiop.core.views import health
+
+urlpatterns = [
+    path("", home_view, name="home"),
+    path("health/", health, name="health"),
+    path("accounts/", include("openiop.accounts.urls")),
+    path("today/", include("openiop.dashboard.urls")),
+    path("patients/", include("openiop.patients.urls")),
+    path("audit/", include("openiop.audit.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "openiop.core.views.bad_request"
+handler403 = "openiop.core.views.permission_denied"
+handler404 = "openiop.core.views.not_found"
+handler500 = "openiop.core.views.server_error"

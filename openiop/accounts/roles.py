@@ -1,0 +1,81 @@
+"""Staff roles and what each may do (deny by default: a capability not listed is refused).
+
+Program roles are held per program through a Membership; organization roles (auditor,
+system admin) through ``User.org_role``. Neither organization role reaches patient charts:
+an auditor reads the audit trail, a system admin configures the organization (minimum
+necessary, 45 CFR 164.502(b)).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from openiop.core.capabilities import Capability
+
+
+class ProgramRole(models.TextChoices):
+    PROGRAM_DIRECTOR = "program_director", "Program director"
+    INTAKE_COORDINATOR = "intake_coordinator", "Intake coordinator"
+    THERAPIST = "therapist", "Therapist"
+    GROUP_FACILITATOR = "group_facilitator", "Group facilitator"
+    PRESCRIBER = "prescriber", "Prescriber"
+    CASE_MANAGER = "case_manager", "Case manager"
+    BILLING_SPECIALIST = "billing_specialist", "Billing specialist"
+
+
+class OrgRole(models.TextChoices):
+    NONE = "", "None"
+    AUDITOR = "auditor", "Auditor"
+    SYSTEM_ADMIN = "system_admin", "System admin"
+
+
+class Principal(models.TextChoices):
+    STAFF = "staff", "Staff"
+    PATIENT = "patient", "Patient (portal)"
+
+
+class Competency(models.TextChoices):
+    EMDR = "emdr", "EMDR"
+    DBT = "dbt", "DBT"
+    FAMILY = "family", "Family therapy"
+    GROUP = "group", "Group facilitation"
+    PRESCRIBER = "prescriber", "Prescribing"
+
+
+_CLINICAL_READ = {Capability.VIEW_DASHBOARD, Capability.VIEW_PATIENTS}
+
+PROGRAM_ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
+    ProgramRole.PROGRAM_DIRECTOR: frozenset(
+        _CLINICAL_READ
+        | {
+            Capability.REGISTER_PATIENT,
+            Capability.EDIT_PATIENT,
+            Capability.MANAGE_EPISODES,
+            Capability.ASSIGN_CARE_TEAM,
+        }
+    ),
+    ProgramRole.INTAKE_COORDINATOR: frozenset(
+        _CLINICAL_READ
+        | {Capability.REGISTER_PATIENT, Capability.EDIT_PATIENT, Capability.MANAGE_EPISODES}
+    ),
+    ProgramRole.THERAPIST: frozenset(_CLINICAL_READ),
+    ProgramRole.GROUP_FACILITATOR: frozenset(_CLINICAL_READ),
+    ProgramRole.PRESCRIBER: frozenset(_CLINICAL_READ),
+    ProgramRole.CASE_MANAGER: frozenset(
+        _CLINICAL_READ | {Capability.EDIT_PATIENT, Capability.ASSIGN_CARE_TEAM}
+    ),
+    ProgramRole.BILLING_SPECIALIST: frozenset(_CLINICAL_READ),
+}
+
+ORG_ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
+    OrgRole.NONE: frozenset(),
+    OrgRole.AUDITOR: frozenset({Capability.VIEW_AUDIT_LOG}),
+    OrgRole.SYSTEM_ADMIN: frozenset({Capability.CONFIGURE_SYSTEM}),
+}
+
+# Which program role may fill which care-team seat.
+CARE_TEAM_SEATS: dict[str, frozenset[str]] = {
+    "primary_therapist": frozenset({ProgramRole.THERAPIST, ProgramRole.PROGRAM_DIRECTOR}),
+    "prescriber": frozenset({ProgramRole.PRESCRIBER}),
+    "case_manager": frozenset({ProgramRole.CASE_MANAGER}),
+}

@@ -1,0 +1,18 @@
+"""The vocabulary of what a principal may do.
+
+Capabilities are named here, in the lowest layer, so every context can declare what its
+views need. Which role holds which capability is decided in ``openiop.accounts.roles``.
+"""
+
+from enum import StrEnum
+
+
+class Capability(StrEnum):
+    VIEW_DASHBOARD = "view_dashboard"
+    VIEW_PATIENTS = "view_patients"
+    REGISTER_PATIENT = "register_patient"
+    EDIT_PATIENT = "edit_patient"
+    MANAGE_EPISODES = "manage_episodes"
+    ASSIGN_CARE_TEAM = "assign_care_team"
+    VIEW_AUDIT_LOG = "view_audit_log"
+    CONFIGURE_SYSTEM = "configure_system"

@@ -1,0 +1,80 @@
+"""Creating the organization's structure. Configuration data, not patient data: no PHI audit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import transaction
+
+from openiop.programs.models import LevelOfCare, Organization, Program, Room, Site, Track
+
+DEFAULT_HOUR_BANDS: dict[LevelOfCare, tuple[Decimal, Decimal]] = {
+    # ASAM Criteria 3rd ed.: OP < 9 h/week, IOP (2.1) 9–19 h/week, PHP (2.5) >= 20 h/week for
+    # adults (clinical.md §1.1). Payers and states restate these; programs may override.
+    LevelOfCare.OP: (Decimal("1"), Decimal("8.5")),
+    LevelOfCare.IOP: (Decimal("9"), Decimal("19")),
+    LevelOfCare.PHP: (Decimal("20"), Decimal("35")),
+}
+
+
+@transaction.atomic
+def organization_create(*, name: str) -> Organization:
+    org = Organization(name=name)
+    org.full_clean()
+    org.save()
+    return org
+
+
+@transaction.atomic
+def site_create(*, organization: Organization, name: str, address: str = "") -> Site:
+    site = Site(organization=organization, name=name, address=address)
+    site.full_clean()
+    site.save()
+    return site
+
+
+@transaction.atomic
+def program_create(
+    *,
+    site: Site,
+    name: str,
+    level_of_care: LevelOfCare,
+    time_zone: str,
+    hour_band: tuple[Decimal, Decimal] | None = None,
+    is_part2: bool = False,
+) -> Program:
+    """Create a program. Raises ValidationError for a missing or unknown time zone."""
+    low, high = hour_band or DEFAULT_HOUR_BANDS[level_of_care]
+    program = Program(
+        site=site,
+        name=name,
+        level_of_care=level_of_care,
+        time_zone=time_zone,
+        min_weekly_hours=low,
+        max_weekly_hours=high,
+        is_part2=is_part2,
+    )
+    program.full_clean()
+    program.save()
+    return program
+
+
+@transaction.atomic
+def track_create(
+    *, program: Program, name: str, weekdays: list[int], starts_at: dt.time, ends_at: dt.time
+) -> Track:
+    track = Track(
+        program=program, name=name, weekdays=weekdays, starts_at=starts_at, ends_at=ends_at
+    )
+    track.full_clean()
+    track.save()
+    return track
+
+
+@transaction.atomic
+def room_create(*, site: Site, name: str, capacity: int) -> Room:
+    room = Room(site=site, name=name, capacity=capacity)
+    room.full_clean()
+    room.save()
+    return room

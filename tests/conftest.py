@@ -1,0 +1,40 @@
+import os
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread (stack.md §1).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):  # type: ignore[no-untyped-def]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+def _is_transactional(request: pytest.FixtureRequest) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        return True
+    return bool({"transactional_db", "live_server"} & set(request.fixturenames))
+
+
+@pytest.fixture(autouse=True)
+def _audit_table_flushable(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    """Transactional tests end with a flush (DELETE/TRUNCATE of every table), which the
+    append-only triggers rightly refuse. Around such tests only: install the triggers at
+    the start (a previous test may have dropped them) and drop them just before the flush.
+    Ordinary tests run inside a rolled-back transaction and never need this."""
+    if not _is_transactional(request):
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    from django.db import connection
+
+    from openiop.audit import triggers
+
+    triggers.install(connection)
+    yield
+    triggers.drop(connection)
