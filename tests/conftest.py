@@ -7,7 +7,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(autouse=True)
-def _plain_static_storage(settings):  # type: ignore[no-untyped-def]
+def _plain_static_storage(settings):
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -22,7 +22,7 @@ def _is_transactional(request: pytest.FixtureRequest) -> bool:
 
 
 @pytest.fixture(autouse=True)
-def _audit_table_flushable(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+def _audit_table_flushable(request: pytest.FixtureRequest):
     """Transactional tests end with a flush (DELETE/TRUNCATE of every table), which the
     append-only triggers rightly refuse. Around such tests only: install the triggers at
     the start (a previous test may have dropped them) and drop them just before the flush.

@@ -6,13 +6,19 @@ import datetime as dt
 import itertools
 from dataclasses import dataclass
 
-import factory
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from factory.base import DictFactory
+from factory.faker import Faker
 
 from openiop.accounts.models import User
 from openiop.accounts.roles import OrgRole, ProgramRole
-from openiop.accounts.services import SESSION_AUTH_AT, SESSION_SEEN_AT, membership_grant, staff_create
+from openiop.accounts.services import (
+    SESSION_AUTH_AT,
+    SESSION_SEEN_AT,
+    membership_grant,
+    staff_create,
+)
 from openiop.core import clock
 from openiop.core.actor import Actor
 from openiop.patients import services as patient_services
@@ -25,9 +31,9 @@ PASSWORD = "correct horse battery staple"
 _counter = itertools.count(1)
 
 
-class NameFactory(factory.DictFactory):
-    given = factory.Faker("first_name")
-    family = factory.Faker("last_name")
+class NameFactory(DictFactory):
+    given = Faker("first_name")
+    family = Faker("last_name")
 
 
 @dataclass
@@ -36,7 +42,9 @@ class ProgramSet:
     track: Track
 
 
-def program_setup(name: str = "Adult IOP", *, tz: str = "America/Chicago", part2: bool = False) -> ProgramSet:
+def program_setup(
+    name: str = "Adult IOP", *, tz: str = "America/Chicago", part2: bool = False
+) -> ProgramSet:
     n = next(_counter)
     org = program_services.organization_create(name=f"Org {n}")
     site = program_services.site_create(organization=org, name=f"Site {n}")
@@ -44,7 +52,11 @@ def program_setup(name: str = "Adult IOP", *, tz: str = "America/Chicago", part2
         site=site, name=name, level_of_care=LevelOfCare.IOP, time_zone=tz, is_part2=part2
     )
     track = program_services.track_create(
-        program=program, name=f"{name} – Evening", weekdays=[0, 1, 3], starts_at=dt.time(18), ends_at=dt.time(21)
+        program=program,
+        name=f"{name} – Evening",
+        weekdays=[0, 1, 3],
+        starts_at=dt.time(18),
+        ends_at=dt.time(21),
     )
     return ProgramSet(program=program, track=track)
 
@@ -67,12 +79,14 @@ def staff(
         org_role=org_role,
     )
     if role is not None and program is not None:
-        membership_grant(actor=SYSTEM, user=user, program=program, role=role, caseload_cap=caseload_cap)
+        membership_grant(
+            actor=SYSTEM, user=user, program=program, role=role, caseload_cap=caseload_cap
+        )
     return user
 
 
 def patient(program: Program, **overrides: object) -> Patient:
-    names = NameFactory()
+    names: dict[str, str] = NameFactory.build()
     fields: dict[str, object] = {
         "legal_given_name": names["given"],
         "legal_family_name": f"{names['family']}{next(_counter)}",
@@ -85,7 +99,9 @@ def patient(program: Program, **overrides: object) -> Patient:
 def login(client: Client, user: User) -> Client:
     """Sign ``user`` in with a confirmed TOTP device, as if they had passed both factors."""
     client.force_login(user)
-    device, _ = TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, name="test", defaults={"confirmed": True}
+    )
     session = client.session
     session["otp_device_id"] = device.persistent_id
     moment = clock.now().timestamp()

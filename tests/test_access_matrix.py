@@ -11,8 +11,8 @@ from openiop.accounts.roles import OrgRole, ProgramRole
 from openiop.audit.models import AuditEvent
 from openiop.core.checks import iter_url_views
 from openiop.patients.models import EpisodeOfCare, Patient
-from tests.pages import comparable
 from tests.factories import login, patient, program_setup, staff
+from tests.pages import comparable
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +34,9 @@ ROUTES = {
     "patient_register": Route("patients:register"),
     "chart": Route("patients:chart"),
     "contacts": Route("patients:contacts"),
-    "contact_add": Route("patients:contact_add", "post", (("name", "Kim"), ("relationship", "sister"))),
+    "contact_add": Route(
+        "patients:contact_add", "post", (("name", "Kim"), ("relationship", "sister"))
+    ),
     "waitlist": Route("patients:episode_transition", "post"),
     "care_team": Route("patients:care_team_assign", "post"),
     "audit_report": Route("audit:report"),
@@ -67,7 +69,10 @@ def _user_for(role, program):
 
 def _url(route: Route, p: Patient, episode: EpisodeOfCare) -> str:
     kwargs: dict[str, object] = {}
-    if route.name.startswith("patients:") and route.name not in {"patients:list", "patients:register"}:
+    if route.name.startswith("patients:") and route.name not in {
+        "patients:list",
+        "patients:register",
+    }:
         kwargs["patient_id"] = p.pk
     if route.name == "patients:episode_transition":
         kwargs.update(episode_id=episode.pk, transition="waitlist")
@@ -92,7 +97,12 @@ def test_role_url_matrix(client, role, route_key):
 
 def test_matrix_covers_every_url_in_the_project():
     covered = {route.name for route in ROUTES.values()} | {
-        "home", "health", "accounts:login", "accounts:logout", "accounts:mfa_verify", "accounts:mfa_setup",
+        "home",
+        "health",
+        "accounts:login",
+        "accounts:logout",
+        "accounts:mfa_verify",
+        "accounts:mfa_setup",
     }
     named = set()
     for _route, namespace, pattern in iter_url_views():
@@ -120,7 +130,7 @@ def _patient_urls(p: Patient, episode: EpisodeOfCare) -> list[tuple[str, str]]:
         params = set(pattern.pattern.converters)
         if "patient_id" not in params:
             continue
-        kwargs = {"patient_id": p.pk}
+        kwargs: dict[str, object] = {"patient_id": p.pk}
         if "episode_id" in params:
             kwargs["episode_id"] = episode.pk
         if "transition" in params:
@@ -150,7 +160,9 @@ def test_another_programs_director_gets_404_on_every_patient_url_and_changes_not
     episode = outsider_patient.episodes.get()
     login(client, staff(R.PROGRAM_DIRECTOR, home.program))
     for url, method in _patient_urls(outsider_patient, episode):
-        response = getattr(client, method)(url, {"name": "x", "relationship": "y", "track": "", "primary_therapist-member": ""})
+        response = getattr(client, method)(
+            url, {"name": "x", "relationship": "y", "track": "", "primary_therapist-member": ""}
+        )
         assert response.status_code == 404, url
     episode.refresh_from_db()
     assert episode.state == "referred"
@@ -170,7 +182,17 @@ def test_missing_and_not_yours_look_the_same(client):
     assert comparable(not_yours.content) == comparable(missing.content)
 
 
-@pytest.mark.parametrize("path", ["/patients/abc/", "/patients/0/", "/patients/-1/", f"/patients/{2**64}/", "/patients/1%00/", "/patients/1 OR 1=1/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/patients/abc/",
+        "/patients/0/",
+        "/patients/-1/",
+        f"/patients/{2**64}/",
+        "/patients/1%00/",
+        "/patients/1 OR 1=1/",
+    ],
+)
 def test_malformed_patient_ids_are_a_plain_404(client, path):
     ps = program_setup()
     login(client, staff(R.THERAPIST, ps.program))
@@ -181,7 +203,9 @@ def test_mismatched_parent_and_child_ids_are_a_404(client):
     ps = program_setup()
     mine, other_of_mine = patient(ps.program), patient(ps.program)
     login(client, staff(R.PROGRAM_DIRECTOR, ps.program))
-    url = reverse("patients:episode_transition", args=[mine.pk, other_of_mine.episodes.get().pk, "waitlist"])
+    url = reverse(
+        "patients:episode_transition", args=[mine.pk, other_of_mine.episodes.get().pk, "waitlist"]
+    )
     assert client.post(url).status_code == 404
     assert other_of_mine.episodes.get().state == "referred"
 
@@ -204,7 +228,9 @@ def test_portal_patients_cannot_reach_staff_pages(client):
 
     ps = program_setup()
     p = patient(ps.program)
-    portal = User.objects.create_user(username="portal-user", password="a long portal passphrase", principal="patient")
+    portal = User.objects.create_user(
+        username="portal-user", password="a long portal passphrase", principal="patient"
+    )
     login(client, portal)
     assert client.get(reverse("patients:chart", args=[p.pk])).status_code == 403
     assert client.get(reverse("patients:list")).status_code == 403

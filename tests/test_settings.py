@@ -17,7 +17,11 @@ def _clear(monkeypatch):
 def test_production_refuses_to_start_without_its_secrets(monkeypatch, missing):
     _clear(monkeypatch)
     monkeypatch.setenv("OPENIOP_ENV", "production")
-    values = {"SECRET_KEY": "k" * 60, "DATABASE_URL": "postgres://x@y/z", "ALLOWED_HOSTS": "a.example"}
+    values = {
+        "SECRET_KEY": "k" * 60,
+        "DATABASE_URL": "postgres://x@y/z",
+        "ALLOWED_HOSTS": "a.example",
+    }
     for name, value in values.items():
         if name != missing:
             monkeypatch.setenv(name, value)
@@ -52,7 +56,14 @@ def test_demo_needs_a_key_and_does_not_force_mfa(monkeypatch):
     assert env.read().require_mfa is False
 
 
-@pytest.mark.parametrize(("name", "value"), [("OPENIOP_ENV", "staging"), ("OPENIOP_REQUIRE_MFA", "perhaps"), ("OPENIOP_IDLE_TIMEOUT_MINUTES", "0")])
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("OPENIOP_ENV", "staging"),
+        ("OPENIOP_REQUIRE_MFA", "perhaps"),
+        ("OPENIOP_IDLE_TIMEOUT_MINUTES", "0"),
+    ],
+)
 def test_bad_environment_values_get_a_clear_error(monkeypatch, name, value):
     _clear(monkeypatch)
     monkeypatch.setenv("OPENIOP_ENV", "development")
@@ -82,7 +93,12 @@ def test_authenticated_pages_are_not_cached_and_carry_a_strict_csp(client):
     response = client.get(reverse("patients:list"))
     assert response["Cache-Control"] == "no-store"
     csp = response["Content-Security-Policy"]
-    for directive in ("default-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"):
+    for directive in (
+        "default-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+    ):
         assert directive in csp
     assert "unsafe-inline" not in csp
     assert response["X-Frame-Options"] == "DENY"

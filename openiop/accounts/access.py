@@ -53,6 +53,12 @@ def has_capability(user: Any, capability: Capability) -> bool:
     return bool(program_ids_with(user, capability))
 
 
+def is_verified(user: Any) -> bool:
+    """Whether this session passed the second factor (django-otp's OTPMiddleware sets it)."""
+    check = getattr(user, "is_verified", None)
+    return bool(check and check())
+
+
 def forget_capabilities(user: User) -> None:
     """Drop the per-request cache after a membership change within the same request."""
     if hasattr(user, _CACHE_ATTRIBUTE):

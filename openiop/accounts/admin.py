@@ -17,7 +17,7 @@ from openiop.audit.services import Entry, audit_record
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(DjangoUserAdmin[User]):
     list_display = ["username", "first_name", "last_name", "principal", "org_role", "is_active"]
     list_filter = ["principal", "org_role", "is_active"]
     fieldsets = (

@@ -9,7 +9,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
-from openiop.accounts.access import has_capability
+from openiop.accounts.access import has_capability, is_verified
 from openiop.core.capabilities import Capability
 
 
@@ -20,11 +20,13 @@ class OpenIOPAdminSite(AdminSite):
 
     def has_permission(self, request: HttpRequest) -> bool:
         user: Any = request.user
-        verified = user.is_authenticated and (user.is_verified() or not _mfa_required())
+        verified = user.is_authenticated and (is_verified(user) or not _mfa_required())
         return bool(verified and has_capability(user, Capability.CONFIGURE_SYSTEM))
 
     def login(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
-        return redirect_to_login(request.GET.get("next", reverse("admin:index")), reverse("accounts:login"))
+        return redirect_to_login(
+            request.GET.get("next", reverse("admin:index")), reverse("accounts:login")
+        )
 
 
 def _mfa_required() -> bool:

@@ -15,7 +15,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django_otp import user_has_device
 
-from openiop.accounts.access import has_capability
+from openiop.accounts.access import has_capability, is_verified
 from openiop.accounts.actors import actor_from_request
 from openiop.accounts.roles import Principal
 from openiop.accounts.services import SESSION_AUTH_AT, SESSION_SEEN_AT, user_logout
@@ -48,7 +48,9 @@ class SessionLifetimeMiddleware:
             if idle or expired:
                 user_logout(request=request, action="SESSION_TIMED_OUT")
                 reason = "inactivity" if idle else "the 12-hour limit"
-                messages.info(request, f"Your session ended because of {reason}. Please sign in again.")
+                messages.info(
+                    request, f"Your session ended because of {reason}. Please sign in again."
+                )
                 return redirect_to_login(request.get_full_path(), reverse(settings.LOGIN_URL))
             if not request.headers.get(BACKGROUND_HEADER):
                 request.session[SESSION_SEEN_AT] = now
@@ -81,16 +83,18 @@ class AccessPolicyMiddleware:
             return self._admin(request)
         policy = policy_of(view_func)
         if policy is None:
-            logger.error("view without an access policy refused: %s", getattr(view_func, "__name__", "?"))
+            logger.error(
+                "view without an access policy refused: %s", getattr(view_func, "__name__", "?")
+            )
             return _forbidden(request, "This page has no access rule, so it is closed.")
         if policy.kind == "public":
             return None
         user = request.user
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path(), reverse(settings.LOGIN_URL))
-        if user.principal != Principal.STAFF:  # type: ignore[union-attr]
+        if getattr(user, "principal", None) != Principal.STAFF:
             return _forbidden(request, "This area is for program staff.")
-        if not policy.before_mfa and settings.OPENIOP_REQUIRE_MFA and not user.is_verified():  # type: ignore[union-attr]
+        if not policy.before_mfa and settings.OPENIOP_REQUIRE_MFA and not is_verified(user):
             step = "accounts:mfa_verify" if user_has_device(user) else "accounts:mfa_setup"
             query = urlencode({"next": request.get_full_path()})
             return HttpResponseRedirect(f"{reverse(step)}?{query}")
@@ -103,9 +107,11 @@ class AccessPolicyMiddleware:
         user = request.user
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path(), reverse(settings.LOGIN_URL))
-        if settings.OPENIOP_REQUIRE_MFA and not user.is_verified():  # type: ignore[union-attr]
+        if settings.OPENIOP_REQUIRE_MFA and not is_verified(user):
             step = "accounts:mfa_verify" if user_has_device(user) else "accounts:mfa_setup"
-            return HttpResponseRedirect(f"{reverse(step)}?{urlencode({'next': request.get_full_path()})}")
+            return HttpResponseRedirect(
+                f"{reverse(step)}?{urlencode({'next': request.get_full_path()})}"
+            )
         if not has_capability(user, Capability.CONFIGURE_SYSTEM):
             self._audit_denied(request, Capability.CONFIGURE_SYSTEM)
             return _forbidden(request, "Configuration is for system administrators.")

@@ -16,7 +16,7 @@ from openiop.programs.models import Program
 
 class OpenIOPUserManager(UserManager["User"]):
     @classmethod
-    def normalize_username(cls, username: str) -> str:  # type: ignore[override]
+    def normalize_username(cls, username: str) -> str:
         return normalize_username(username)
 
     def get_by_natural_key(self, username: str | None) -> User:
@@ -31,7 +31,7 @@ class User(AbstractUser):
     credentials = models.CharField(max_length=60, blank=True, help_text="e.g. LCSW, MD, PMHNP")
     competencies = models.JSONField(default=list, blank=True)
 
-    objects: ClassVar[OpenIOPUserManager] = OpenIOPUserManager()  # type: ignore[assignment]
+    objects: ClassVar[OpenIOPUserManager] = OpenIOPUserManager()
 
     class Meta:
         constraints = [

@@ -179,7 +179,9 @@ def mfa_verify(*, request: HttpRequest, user: User, token: str, enrolling: bool)
                 device.save(update_fields=["confirmed"])
             otp_login(request, device)
             action = "MFA_ENROLLED" if enrolling else "MFA_VERIFIED"
-            audit_record(actor=actor, entry=Entry(action=action, category=DataCategory.AUTHENTICATION))
+            audit_record(
+                actor=actor, entry=Entry(action=action, category=DataCategory.AUTHENTICATION)
+            )
             return True
     audit_record(
         actor=actor,

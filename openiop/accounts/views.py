@@ -14,7 +14,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import user_has_device
 
-from openiop.accounts.access import has_capability
+from openiop.accounts.access import has_capability, is_verified
+from openiop.accounts.actors import request_user
 from openiop.accounts.forms import LoginForm, TokenForm
 from openiop.accounts.services import (
     mfa_device_pending,
@@ -69,14 +70,22 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
 @authenticated(before_mfa=True)
 def mfa_setup_view(request: HttpRequest) -> HttpResponse:
-    if request.user.is_verified() and user_has_device(request.user):  # type: ignore[union-attr]
+    if is_verified(request.user) and user_has_device(request.user):
         return render(request, "accounts/mfa_enrolled.html")
-    device = mfa_device_pending(user=request.user)  # type: ignore[arg-type]
+    device = mfa_device_pending(user=request_user(request))
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if mfa_verify(request=request, user=request.user, token=form.cleaned_data["token"], enrolling=True):  # type: ignore[arg-type]
+        if mfa_verify(
+            request=request,
+            user=request_user(request),
+            token=form.cleaned_data["token"],
+            enrolling=True,
+        ):
             return HttpResponseRedirect(_next_url(request))
-        form.add_error("token", "That code did not match. Check the time on your phone and try the newest code.")
+        form.add_error(
+            "token",
+            "That code did not match. Check the time on your phone and try the newest code.",
+        )
     qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=4, dark="#1f2a37")
     secret = base64.b32encode(device.bin_key).decode("ascii")
     context = {"form": form, "qr_svg": qr_svg, "secret": secret, "next": _next_url(request)}
@@ -89,9 +98,16 @@ def mfa_verify_view(request: HttpRequest) -> HttpResponse:
         return redirect(f"{reverse('accounts:mfa_setup')}?next={_next_url(request)}")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if mfa_verify(request=request, user=request.user, token=form.cleaned_data["token"], enrolling=False):  # type: ignore[arg-type]
+        if mfa_verify(
+            request=request,
+            user=request_user(request),
+            token=form.cleaned_data["token"],
+            enrolling=False,
+        ):
             return HttpResponseRedirect(_next_url(request))
-        form.add_error("token", "That code did not work. Codes can be used once; wait for the next one.")
+        form.add_error(
+            "token", "That code did not work. Codes can be used once; wait for the next one."
+        )
     return render(request, "accounts/mfa_verify.html", {"form": form, "next": _next_url(request)})
 
 

@@ -16,7 +16,9 @@ class AuditFilterForm(forms.Form):
     start = forms.DateField(required=False, widget=DateInput, label="From (UTC)")
     end = forms.DateField(required=False, widget=DateInput, label="To (UTC, inclusive)")
     actor = forms.CharField(required=False, max_length=150, label="User")
-    patient = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1, label="Patient id")
+    patient = forms.IntegerField(
+        required=False, min_value=1, max_value=2**63 - 1, label="Patient id"
+    )
     action = forms.CharField(required=False, max_length=64)
     outcome = forms.ChoiceField(required=False, choices=[("", "Any"), *Outcome.choices])
     category = forms.ChoiceField(required=False, choices=[("", "Any"), *DataCategory.choices])

@@ -79,7 +79,10 @@ def _audit_report_use(request: HttpRequest, filters: AuditFilter, action: str) -
         for name in AuditFilter.__slots__
         if getattr(filters, name) not in (None, "", False)
     }
-    audit_record(actor=_actor(request), entry=Entry(action=action, category=DataCategory.AUDIT, detail=detail))
+    audit_record(
+        actor=_actor(request),
+        entry=Entry(action=action, category=DataCategory.AUDIT, detail=detail),
+    )
 
 
 @requires(Capability.VIEW_AUDIT_LOG)
@@ -97,7 +100,17 @@ def report(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "actions": audit_action_names(),
         "base_query": query.urlencode(),
-        "columns": ["seq", "occurred_at", "actor_label", "action", "outcome", "patient_id", "category", "part2", "ip"],
+        "columns": [
+            "seq",
+            "occurred_at",
+            "actor_label",
+            "action",
+            "outcome",
+            "patient_id",
+            "category",
+            "part2",
+            "ip",
+        ],
     }
     return render(request, "audit/report.html", context)
 
@@ -120,7 +133,11 @@ def neutralize(value: object) -> str:
 def export_csv(request: HttpRequest) -> StreamingHttpResponse | HttpResponse:
     form = AuditFilterForm(request.GET or None)
     if form.is_bound and not form.is_valid():
-        return HttpResponse("The filters are not valid; fix them on the report page.", status=400, content_type="text/plain")
+        return HttpResponse(
+            "The filters are not valid; fix them on the report page.",
+            status=400,
+            content_type="text/plain",
+        )
     filters = _filters(form)
     _audit_report_use(request, filters, "AUDIT_REPORT_EXPORTED")
     writer = csv.writer(_Echo())

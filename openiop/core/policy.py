@@ -39,7 +39,7 @@ def _mark(policy: ViewPolicy) -> Callable[[ViewFunc], ViewFunc]:
     return decorator
 
 
-def public(view: ViewFunc) -> ViewFunc:
+def public[V: Callable[..., Any]](view: V) -> V:
     return _mark(ViewPolicy("public"))(view)
 
 
@@ -59,7 +59,9 @@ def policy_of(view: Callable[..., Any]) -> ViewPolicy | None:
         if isinstance(policy, ViewPolicy):
             return policy
         view_class = getattr(target, "view_class", None)
-        if view_class is not None and isinstance(getattr(view_class, POLICY_ATTRIBUTE, None), ViewPolicy):
+        if view_class is not None and isinstance(
+            getattr(view_class, POLICY_ATTRIBUTE, None), ViewPolicy
+        ):
             return getattr(view_class, POLICY_ATTRIBUTE)  # type: ignore[no-any-return]
         target = getattr(target, "__wrapped__", None)
     return None

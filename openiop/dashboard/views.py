@@ -15,7 +15,9 @@ from openiop.patients.selectors import census
 def today(request: HttpRequest) -> HttpResponse:
     """Today's census: admitted patients by program, track and phase (counts only)."""
     figures = census(request.user)
-    programs: dict[str, dict[str, Any]] = defaultdict(lambda: {"tracks": defaultdict(dict), "total": 0})
+    programs: dict[str, dict[str, Any]] = defaultdict(
+        lambda: {"tracks": defaultdict(dict), "total": 0}
+    )
     for row in figures["rows"]:
         program = programs[row.program]
         program["tracks"][row.track][row.phase] = row.count
@@ -24,7 +26,9 @@ def today(request: HttpRequest) -> HttpResponse:
     for row in figures["pending"]:
         pending[row["program__name"]][row["state"]] = row["count"]
     context = {
-        "programs": {name: {"tracks": dict(p["tracks"]), "total": p["total"]} for name, p in programs.items()},
+        "programs": {
+            name: {"tracks": dict(p["tracks"]), "total": p["total"]} for name, p in programs.items()
+        },
         "pending": dict(pending),
         "open_total": figures["open_total"],
         "phases": ["stabilization", "core", "taper"],

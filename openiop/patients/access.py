@@ -22,7 +22,9 @@ from openiop.patients.models import EpisodeOfCare, Patient
 _MAX_ID = 2**63 - 1
 
 
-def patients_visible_to(user: Any, capability: Capability = Capability.VIEW_PATIENTS) -> QuerySet[Patient]:
+def patients_visible_to(
+    user: Any, capability: Capability = Capability.VIEW_PATIENTS
+) -> QuerySet[Patient]:
     """Every patient with an episode in a program where ``user`` holds ``capability``,
     annotated with ``is_part2``. Empty for anyone without such a membership."""
     program_ids = program_ids_with(user, capability)

@@ -8,7 +8,6 @@ from django import forms
 from django.db.models import QuerySet
 
 from openiop.accounts.models import User
-
 from openiop.patients.models import DischargeReason, EpisodeState, Language, Phase
 from openiop.programs.models import Program, Track
 
@@ -17,6 +16,18 @@ NAME_MAX = 150
 
 class DateInput(forms.DateInput):
     input_type = "date"
+
+
+def _choose_from(
+    form: forms.Form, name: str, queryset: QuerySet[Any], *, empty_label: str | None = None
+) -> None:
+    """Limit a model-choice field to what this user may pick (server-side, R12)."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ModelChoiceField):
+        raise TypeError(f"{name} is not a model choice field")
+    field.queryset = queryset
+    if empty_label is not None:
+        field.empty_label = empty_label
 
 
 class PatientSearchForm(forms.Form):
@@ -29,12 +40,11 @@ class PatientSearchForm(forms.Form):
     def __init__(self, *args: Any, program_ids: set[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         programs = Program.objects.filter(pk__in=program_ids).order_by("name")
-        self.fields["program"].queryset = programs  # type: ignore[attr-defined]
-        self.fields["track"].queryset = Track.objects.filter(  # type: ignore[attr-defined]
-            program__in=programs
-        ).select_related("program").order_by("program__name", "name")
-        self.fields["program"].empty_label = "All my programs"  # type: ignore[attr-defined]
-        self.fields["track"].empty_label = "Any track"  # type: ignore[attr-defined]
+        tracks = Track.objects.filter(program__in=programs).select_related("program")
+        _choose_from(self, "program", programs, empty_label="All my programs")
+        _choose_from(
+            self, "track", tracks.order_by("program__name", "name"), empty_label="Any track"
+        )
 
 
 class PatientRegisterForm(forms.Form):
@@ -54,16 +64,18 @@ class PatientRegisterForm(forms.Form):
 
     def __init__(self, *args: Any, program_ids: set[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["program"].queryset = Program.objects.filter(pk__in=program_ids).order_by("name")  # type: ignore[attr-defined]
+        _choose_from(self, "program", Program.objects.filter(pk__in=program_ids).order_by("name"))
 
 
 class AdmitForm(forms.Form):
-    track = forms.ModelChoiceField(queryset=Track.objects.none(), required=False, empty_label="No track yet")
+    track = forms.ModelChoiceField(
+        queryset=Track.objects.none(), required=False, empty_label="No track yet"
+    )
     on = forms.DateField(label="Admission date", widget=DateInput, required=False)
 
     def __init__(self, *args: Any, program: Program, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["track"].queryset = program.tracks.order_by("name")  # type: ignore[attr-defined]
+        _choose_from(self, "track", program.tracks.order_by("name"))
 
 
 class PhaseForm(forms.Form):
@@ -76,11 +88,13 @@ class DischargeForm(forms.Form):
 
 
 class CareTeamForm(forms.Form):
-    member = forms.ModelChoiceField(queryset=User.objects.none(), required=False, empty_label="(nobody)")
+    member = forms.ModelChoiceField(
+        queryset=User.objects.none(), required=False, empty_label="(nobody)"
+    )
 
     def __init__(self, *args: Any, eligible: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = eligible  # type: ignore[attr-defined]
+        _choose_from(self, "member", eligible)
 
 
 class ContactForm(forms.Form):
@@ -89,5 +103,7 @@ class ContactForm(forms.Form):
     phone = forms.CharField(max_length=40, required=False)
     email = forms.EmailField(required=False)
     is_emergency_contact = forms.BooleanField(required=False, label="Emergency contact")
-    release_of_information = forms.BooleanField(required=False, label="Release of information signed")
+    release_of_information = forms.BooleanField(
+        required=False, label="Release of information signed"
+    )
     release_expires_on = forms.DateField(required=False, widget=DateInput)

@@ -132,7 +132,9 @@ class EpisodeOfCare(models.Model):
                 name="episode_one_open_per_program",
             ),
             models.CheckConstraint(
-                condition=Q(state="admitted", admitted_on__isnull=False, phase__in=list(Phase.values))
+                condition=Q(
+                    state="admitted", admitted_on__isnull=False, phase__in=list(Phase.values)
+                )
                 | ~Q(state="admitted"),
                 name="episode_admitted_has_date_and_phase",
             ),
@@ -174,3 +176,6 @@ class MrnSequence(models.Model):
     """A single-row counter that hands out medical record numbers without gaps or races."""
 
     last = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"last MRN issued: {self.last}"

@@ -29,7 +29,9 @@ class PatientFilter:
 def _episodes_prefetch() -> Prefetch[Any]:
     return Prefetch(
         "episodes",
-        queryset=EpisodeOfCare.objects.select_related("program", "track").order_by("-referred_on", "-pk"),
+        queryset=EpisodeOfCare.objects.select_related("program", "track").order_by(
+            "-referred_on", "-pk"
+        ),
         to_attr="episode_list",
     )
 
@@ -79,23 +81,20 @@ def patients_audit_listed(*, actor: Actor, patients: list[Patient]) -> None:
 
 def patient_chart(patient: Patient) -> Patient:
     """The patient with episodes (program, track, care team) and contacts loaded."""
-    return (
-        Patient.objects.prefetch_related(
-            Prefetch(
-                "episodes",
-                queryset=EpisodeOfCare.objects.select_related(
-                    "program__site",
-                    "track",
-                    "care_team__primary_therapist",
-                    "care_team__prescriber",
-                    "care_team__case_manager",
-                ).order_by("-referred_on", "-pk"),
-                to_attr="episode_list",
-            ),
-            "contacts",
-        )
-        .get(pk=patient.pk)
-    )
+    return Patient.objects.prefetch_related(
+        Prefetch(
+            "episodes",
+            queryset=EpisodeOfCare.objects.select_related(
+                "program__site",
+                "track",
+                "care_team__primary_therapist",
+                "care_team__prescriber",
+                "care_team__case_manager",
+            ).order_by("-referred_on", "-pk"),
+            to_attr="episode_list",
+        ),
+        "contacts",
+    ).get(pk=patient.pk)
 
 
 @dataclass(frozen=True, slots=True)

@@ -220,7 +220,9 @@ def contact_add(
 
 
 def _episode_open(*, program: Program, patient: Patient, referred_on: dt.date) -> EpisodeOfCare:
-    if EpisodeOfCare.objects.filter(patient=patient, program=program, state__in=OPEN_STATES).exists():
+    if EpisodeOfCare.objects.filter(
+        patient=patient, program=program, state__in=OPEN_STATES
+    ).exists():
         raise InvalidTransition("This patient already has an open episode in that program.")
     episode = EpisodeOfCare(
         patient=patient,
@@ -265,7 +267,9 @@ def _service_date(episode: EpisodeOfCare, on: dt.date | None) -> dt.date:
 
 
 @transaction.atomic
-def episode_waitlist(*, actor: Actor, episode: EpisodeOfCare, on: dt.date | None = None) -> EpisodeOfCare:
+def episode_waitlist(
+    *, actor: Actor, episode: EpisodeOfCare, on: dt.date | None = None
+) -> EpisodeOfCare:
     """referred → waitlisted. Audits EPISODE_WAITLISTED."""
     _require_state(episode, (EpisodeState.REFERRED,), "waitlist")
     episode.state = EpisodeState.WAITLISTED
@@ -372,7 +376,9 @@ def _check_seat(*, episode: EpisodeOfCare, seat: str, member: User) -> None:
         user=member, program_id=episode.program_id, is_active=True, role__in=CARE_TEAM_SEATS[seat]
     )
     if not memberships.exists():
-        raise CareTeamRuleBroken(f"{member.display_name} holds no role for this seat in this program.")
+        raise CareTeamRuleBroken(
+            f"{member.display_name} holds no role for this seat in this program."
+        )
     if seat != "primary_therapist":
         return
     caps = [m.caseload_cap for m in memberships if m.caseload_cap is not None]

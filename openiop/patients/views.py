@@ -46,7 +46,9 @@ SEATS = ("primary_therapist", "prescriber", "case_manager")
 def patient_list(request: HttpRequest) -> HttpResponse:
     """Names are searched by POST so they never appear in URLs or access logs (ASVS 14.2.1)."""
     data = request.POST if request.method == "POST" else request.GET
-    form = PatientSearchForm(data or None, program_ids=program_ids_with(request.user, Capability.VIEW_PATIENTS))
+    form = PatientSearchForm(
+        data or None, program_ids=program_ids_with(request.user, Capability.VIEW_PATIENTS)
+    )
     filters = PatientFilter()
     if form.is_bound and form.is_valid():
         cd = form.cleaned_data
@@ -57,17 +59,24 @@ def patient_list(request: HttpRequest) -> HttpResponse:
             state=cd["state"],
             phase=cd["phase"],
         )
-    page = Paginator(patient_list_visible(request.user, filters=filters), PAGE_SIZE).get_page(data.get("page"))
+    page = Paginator(patient_list_visible(request.user, filters=filters), PAGE_SIZE).get_page(
+        data.get("page")
+    )
     patients = list(page.object_list)
     patients_audit_listed(actor=actor_from_request(request), patients=patients)
     template = "patients/_results.html" if request.htmx else "patients/list.html"  # type: ignore[attr-defined]
     today = clock.now().date()
-    return render(request, template, {"form": form, "page": page, "patients": patients, "today": today})
+    return render(
+        request, template, {"form": form, "page": page, "patients": patients, "today": today}
+    )
 
 
 @requires(Capability.REGISTER_PATIENT)
 def patient_register(request: HttpRequest) -> HttpResponse:
-    form = PatientRegisterForm(request.POST or None, program_ids=program_ids_with(request.user, Capability.REGISTER_PATIENT))
+    form = PatientRegisterForm(
+        request.POST or None,
+        program_ids=program_ids_with(request.user, Capability.REGISTER_PATIENT),
+    )
     duplicates: list[Any] = []
     if request.method == "POST" and form.is_valid():
         fields = dict(form.cleaned_data)
@@ -98,7 +107,9 @@ def _chart_context(request: HttpRequest, patient_id: int, tab: str) -> dict[str,
         raise Http404 from exc
     chart = patient_chart(patient)
     episodes = chart.episode_list  # type: ignore[attr-defined]
-    current = next((e for e in episodes if e.state != "discharged"), episodes[0] if episodes else None)
+    current = next(
+        (e for e in episodes if e.state != "discharged"), episodes[0] if episodes else None
+    )
     zone = current.program.zone if current else None
     today = clock.localdate(zone) if zone else clock.now().date()
     return {
@@ -136,7 +147,11 @@ def _episode_forms(context: dict[str, Any]) -> dict[str, Any]:
         "admit": AdmitForm(program=current.program),
         "phase": PhaseForm(initial={"phase": current.phase}),
         "discharge": DischargeForm(
-            initial={"reason": DischargeReason.GOALS_MET if current.state == "admitted" else DischargeReason.NOT_ADMITTED}
+            initial={
+                "reason": DischargeReason.GOALS_MET
+                if current.state == "admitted"
+                else DischargeReason.NOT_ADMITTED
+            }
         ),
     }
     if current.program_id in context["can_assign"]:
@@ -152,10 +167,17 @@ def _episode_forms(context: dict[str, Any]) -> dict[str, Any]:
     return forms
 
 
-def _episode_action(request: HttpRequest, patient_id: int, episode_id: int, capability: Capability, action: str) -> Any:
+def _episode_action(
+    request: HttpRequest, patient_id: int, episode_id: int, capability: Capability, action: str
+) -> Any:
     try:
         return episode_access(
-            request.user, patient_id, episode_id, actor=actor_from_request(request), capability=capability, action=action
+            request.user,
+            patient_id,
+            episode_id,
+            actor=actor_from_request(request),
+            capability=capability,
+            action=action,
         )
     except NotFound as exc:
         raise Http404 from exc
@@ -170,11 +192,15 @@ def _rerender_with_error(request: HttpRequest, patient_id: int, message: str) ->
 
 @require_POST
 @requires(Capability.MANAGE_EPISODES)
-def episode_transition(request: HttpRequest, patient_id: int, episode_id: int, transition: str) -> HttpResponse:
+def episode_transition(
+    request: HttpRequest, patient_id: int, episode_id: int, transition: str
+) -> HttpResponse:
     """Admit, waitlist, change phase or discharge, through the matching transition service."""
     if transition not in {"admit", "waitlist", "phase", "discharge"}:
         raise Http404
-    episode = _episode_action(request, patient_id, episode_id, Capability.MANAGE_EPISODES, f"EPISODE_{transition.upper()}")
+    episode = _episode_action(
+        request, patient_id, episode_id, Capability.MANAGE_EPISODES, f"EPISODE_{transition.upper()}"
+    )
     actor = actor_from_request(request)
     try:
         _run_transition(request, actor, episode, transition)
@@ -189,7 +215,11 @@ def _run_transition(request: HttpRequest, actor: Any, episode: Any, transition: 
         services.episode_waitlist(actor=actor, episode=episode)
         return
     form_class = {"admit": AdmitForm, "phase": PhaseForm, "discharge": DischargeForm}[transition]
-    form = form_class(request.POST, program=episode.program) if transition == "admit" else form_class(request.POST)
+    form = (
+        form_class(request.POST, program=episode.program)
+        if transition == "admit"
+        else form_class(request.POST)
+    )
     if not form.is_valid():
         raise ValidationError([f"{k}: {' '.join(v)}" for k, v in form.errors.items()])
     cd = form.cleaned_data
@@ -198,20 +228,31 @@ def _run_transition(request: HttpRequest, actor: Any, episode: Any, transition: 
     elif transition == "phase":
         services.episode_change_phase(actor=actor, episode=episode, phase=Phase(cd["phase"]))
     else:
-        services.episode_discharge(actor=actor, episode=episode, reason=DischargeReason(cd["reason"]), on=cd["on"])
+        services.episode_discharge(
+            actor=actor, episode=episode, reason=DischargeReason(cd["reason"]), on=cd["on"]
+        )
 
 
 @require_POST
 @requires(Capability.ASSIGN_CARE_TEAM)
-def care_team_assign(request: HttpRequest, patient_id: int, episode_id: int, seat: str) -> HttpResponse:
+def care_team_assign(
+    request: HttpRequest, patient_id: int, episode_id: int, seat: str
+) -> HttpResponse:
     if seat not in SEATS:
         raise Http404
-    episode = _episode_action(request, patient_id, episode_id, Capability.ASSIGN_CARE_TEAM, "CARE_TEAM_ASSIGNED")
+    episode = _episode_action(
+        request, patient_id, episode_id, Capability.ASSIGN_CARE_TEAM, "CARE_TEAM_ASSIGNED"
+    )
     form = CareTeamForm(request.POST, prefix=seat, eligible=care_team_candidates(episode, seat))
     if not form.is_valid():
         return _rerender_with_error(request, patient_id, "Choose someone from the list.")
     try:
-        services.care_team_assign(actor=actor_from_request(request), episode=episode, seat=seat, member=form.cleaned_data["member"])
+        services.care_team_assign(
+            actor=actor_from_request(request),
+            episode=episode,
+            seat=seat,
+            member=form.cleaned_data["member"],
+        )
     except DomainError as exc:
         return _rerender_with_error(request, patient_id, exc.message)
     return redirect("patients:chart", patient_id=patient_id)
@@ -223,7 +264,11 @@ def contact_add(request: HttpRequest, patient_id: int) -> HttpResponse:
     actor = actor_from_request(request)
     try:
         patient = patient_access(
-            request.user, patient_id, actor=actor, capability=Capability.EDIT_PATIENT, action="CONTACT_ADD_OPENED"
+            request.user,
+            patient_id,
+            actor=actor,
+            capability=Capability.EDIT_PATIENT,
+            action="CONTACT_ADD_OPENED",
         )
     except NotFound as exc:
         raise Http404 from exc

@@ -6,8 +6,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from openiop.accounts.roles import ProgramRole
 from openiop.audit.models import AuditEvent
-from tests.pages import comparable
 from tests.factories import PASSWORD, login, program_setup, staff
+from tests.pages import comparable
 
 pytestmark = pytest.mark.django_db
 LOGIN = reverse("accounts:login")
@@ -34,9 +34,9 @@ def test_unknown_user_and_wrong_password_get_identical_answers(client):
     unknown = _post_login(client, "nobody-here", "not the password!")
     assert wrong.status_code == unknown.status_code == 200
     # Identical but for the username echoed back into the form.
-    assert comparable(wrong.content).replace('value="bob"', "") == comparable(unknown.content).replace(
-        'value="nobody-here"', ""
-    )
+    assert comparable(wrong.content).replace('value="bob"', "") == comparable(
+        unknown.content
+    ).replace('value="nobody-here"', "")
     failures = AuditEvent.objects.filter(action="USER_LOGIN_FAILED").order_by("seq")
     assert [e.detail["username"] for e in failures] == ["bob", "(unknown)"]
 
@@ -64,7 +64,9 @@ def test_hundred_wrong_passwords_lock_the_username_and_nothing_breaks(client):
         _post_login(client, "ghost", f"wrong guess {i:03d}")
     ghost = _post_login(client, "ghost")
     assert ghost.status_code == 429
-    assert comparable(ghost.content) == comparable(locked.content)  # the lockout page echoes nothing
+    assert comparable(ghost.content) == comparable(
+        locked.content
+    )  # the lockout page echoes nothing
 
 
 def test_lockout_lifts_after_the_cool_off(client):

@@ -15,11 +15,14 @@ ACTOR = Actor.system("tests")
 def _record(n: int) -> list[AuditEvent]:
     return audit_record_many(
         actor=ACTOR,
-        entries=[Entry(action="THING_DONE", category=DataCategory.NONE, detail={"i": i}) for i in range(n)],
+        entries=[
+            Entry(action="THING_DONE", category=DataCategory.NONE, detail={"i": i})
+            for i in range(n)
+        ],
     )
 
 
-def _behind_the_apps_back(sql: str, params: list[object]) -> None:
+def _behind_the_apps_back(sql: str, params: list[int]) -> None:
     """Edit the table as a database superuser would: drop the triggers, write, restore them."""
     triggers.drop(connection)
     with connection.cursor() as cursor:
@@ -65,7 +68,7 @@ def test_queryset_update_and_delete_are_refused_by_the_database():
     with pytest.raises(DatabaseError), transaction.atomic():
         AuditEvent.objects.all().update(action="X")
     with pytest.raises(DatabaseError), transaction.atomic():
-        AuditEvent.objects.all()._raw_delete(connection.alias)  # type: ignore[attr-defined]
+        AuditEvent.objects.all()._raw_delete(connection.alias)
 
 
 def test_verify_names_the_first_altered_row():

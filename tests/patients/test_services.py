@@ -9,7 +9,14 @@ from openiop.audit.models import AuditEvent
 from openiop.core.errors import InvalidTransition
 from openiop.patients import services
 from openiop.patients.errors import CareTeamRuleBroken, LikelyDuplicatePatient
-from openiop.patients.models import CareTeam, DischargeReason, EpisodeOfCare, EpisodeState, Patient, Phase
+from openiop.patients.models import (
+    CareTeam,
+    DischargeReason,
+    EpisodeOfCare,
+    EpisodeState,
+    Patient,
+    Phase,
+)
 from tests.factories import SYSTEM, patient, program_setup, staff
 
 pytestmark = pytest.mark.django_db
@@ -32,9 +39,19 @@ def test_register_creates_patient_referred_episode_care_team_and_audit():
 
 def test_likely_duplicate_is_caught_ignoring_case_and_accents():
     ps = program_setup()
-    first = patient(ps.program, legal_given_name="José", legal_family_name="Núñez", date_of_birth=dt.date(1980, 1, 2))
+    first = patient(
+        ps.program,
+        legal_given_name="José",
+        legal_family_name="Núñez",
+        date_of_birth=dt.date(1980, 1, 2),
+    )
     with pytest.raises(LikelyDuplicatePatient) as excinfo:
-        patient(ps.program, legal_given_name="jose", legal_family_name="NUNEZ", date_of_birth=dt.date(1980, 1, 2))
+        patient(
+            ps.program,
+            legal_given_name="jose",
+            legal_family_name="NUNEZ",
+            date_of_birth=dt.date(1980, 1, 2),
+        )
     assert excinfo.value.candidate_ids == [first.pk]
     assert Patient.objects.count() == 1
     second = patient(
@@ -50,8 +67,18 @@ def test_likely_duplicate_is_caught_ignoring_case_and_accents():
 
 def test_same_name_other_birth_date_is_not_a_duplicate():
     ps = program_setup()
-    patient(ps.program, legal_given_name="Sam", legal_family_name="Lee", date_of_birth=dt.date(1980, 1, 2))
-    patient(ps.program, legal_given_name="Sam", legal_family_name="Lee", date_of_birth=dt.date(1981, 1, 2))
+    patient(
+        ps.program,
+        legal_given_name="Sam",
+        legal_family_name="Lee",
+        date_of_birth=dt.date(1980, 1, 2),
+    )
+    patient(
+        ps.program,
+        legal_given_name="Sam",
+        legal_family_name="Lee",
+        date_of_birth=dt.date(1981, 1, 2),
+    )
     assert Patient.objects.count() == 2
 
 
@@ -64,7 +91,17 @@ def test_birth_date_in_the_future_of_the_program_is_refused():
         patient(ps.program, date_of_birth=dt.date(2026, 3, 9))
 
 
-@pytest.mark.parametrize("name", ["🙂 Sunny", "مريم", "שָׁלוֹם", "O'Brien-Smith", "<b>Bold</b>", "Robert'); DROP TABLE patients_patient;--"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "🙂 Sunny",
+        "مريم",
+        "שָׁלוֹם",
+        "O'Brien-Smith",
+        "<b>Bold</b>",
+        "Robert'); DROP TABLE patients_patient;--",
+    ],
+)
 def test_any_script_and_any_characters_are_stored_as_given(name):
     ps = program_setup()
     p = patient(ps.program, legal_given_name=name)
@@ -93,7 +130,9 @@ def test_episode_lifecycle_through_transition_services():
     episode.refresh_from_db()
     assert episode.state == EpisodeState.DISCHARGED
     assert episode.discharge_reason == "goals_met"
-    actions = list(AuditEvent.objects.filter(object_type="episode").values_list("action", flat=True))
+    actions = list(
+        AuditEvent.objects.filter(object_type="episode").values_list("action", flat=True)
+    )
     assert actions == [
         "EPISODE_OPENED",
         "EPISODE_WAITLISTED",
@@ -136,7 +175,9 @@ def test_readmission_opens_a_new_episode_only_after_discharge():
     p = patient(ps.program)
     with pytest.raises(InvalidTransition):
         services.episode_open(actor=SYSTEM, patient=p, program=ps.program)
-    services.episode_discharge(actor=SYSTEM, episode=_episode(p), reason=DischargeReason.NOT_ADMITTED)
+    services.episode_discharge(
+        actor=SYSTEM, episode=_episode(p), reason=DischargeReason.NOT_ADMITTED
+    )
     services.episode_open(actor=SYSTEM, patient=p, program=ps.program)
     assert p.episodes.count() == 2
 
@@ -147,9 +188,13 @@ def test_care_team_seats_need_a_fitting_role_in_the_program():
     therapist = staff(ProgramRole.THERAPIST, ps.program)
     outsider = staff(ProgramRole.THERAPIST, other.program)
     billing = staff(ProgramRole.BILLING_SPECIALIST, ps.program)
-    services.care_team_assign(actor=SYSTEM, episode=episode, seat="primary_therapist", member=therapist)
+    services.care_team_assign(
+        actor=SYSTEM, episode=episode, seat="primary_therapist", member=therapist
+    )
     with pytest.raises(CareTeamRuleBroken):
-        services.care_team_assign(actor=SYSTEM, episode=episode, seat="primary_therapist", member=outsider)
+        services.care_team_assign(
+            actor=SYSTEM, episode=episode, seat="primary_therapist", member=outsider
+        )
     with pytest.raises(CareTeamRuleBroken):
         services.care_team_assign(actor=SYSTEM, episode=episode, seat="prescriber", member=billing)
     assert CareTeam.objects.get(episode=episode).primary_therapist == therapist
@@ -160,9 +205,13 @@ def test_caseload_cap_is_enforced():
     therapist = staff(ProgramRole.THERAPIST, ps.program, caseload_cap=2)
     episodes = [_episode(patient(ps.program)) for _ in range(3)]
     for episode in episodes[:2]:
-        services.care_team_assign(actor=SYSTEM, episode=episode, seat="primary_therapist", member=therapist)
+        services.care_team_assign(
+            actor=SYSTEM, episode=episode, seat="primary_therapist", member=therapist
+        )
     with pytest.raises(CareTeamRuleBroken, match="caseload cap of 2"):
-        services.care_team_assign(actor=SYSTEM, episode=episodes[2], seat="primary_therapist", member=therapist)
+        services.care_team_assign(
+            actor=SYSTEM, episode=episodes[2], seat="primary_therapist", member=therapist
+        )
 
 
 def test_part2_program_marks_every_audit_row_of_its_patients():

@@ -12,7 +12,9 @@ from tests.factories import login, patient, program_setup, staff
 pytestmark = pytest.mark.django_db
 
 
-def test_list_shows_only_own_programs_and_audits_each_patient_shown(client, django_assert_max_num_queries):
+def test_list_shows_only_own_programs_and_audits_each_patient_shown(
+    client, django_assert_max_num_queries
+):
     home, other = program_setup("Home IOP"), program_setup("Other IOP")
     mine = [patient(home.program) for _ in range(30)]
     canary = patient(other.program, legal_family_name="Zzyzxcanary")
@@ -21,7 +23,9 @@ def test_list_shows_only_own_programs_and_audits_each_patient_shown(client, djan
         response = client.get(reverse("patients:list"))
     body = response.content.decode()
     assert "Zzyzxcanary" not in body
-    listed = set(AuditEvent.objects.filter(action="PATIENT_LISTED").values_list("patient_id", flat=True))
+    listed = set(
+        AuditEvent.objects.filter(action="PATIENT_LISTED").values_list("patient_id", flat=True)
+    )
     assert len(listed) == 25  # one page
     assert listed <= {p.pk for p in mine}
     assert canary.pk not in listed
@@ -53,7 +57,11 @@ def test_search_by_name_is_a_post_and_folds_case_and_accents(client):
 
 def test_chart_escapes_html_and_sql_looking_names(client):
     ps = program_setup()
-    p = patient(ps.program, legal_given_name="<script>alert(1)</script>", legal_family_name="'; DROP TABLE x;--")
+    p = patient(
+        ps.program,
+        legal_given_name="<script>alert(1)</script>",
+        legal_family_name="'; DROP TABLE x;--",
+    )
     login(client, staff(ProgramRole.THERAPIST, ps.program))
     body = client.get(reverse("patients:chart", args=[p.pk])).content.decode()
     assert "<script>alert(1)</script>" not in body
@@ -79,13 +87,25 @@ def test_register_form_catches_future_birth_date_and_long_names(client):
     login(client, staff(ProgramRole.INTAKE_COORDINATOR, ps.program))
     response = client.post(
         reverse("patients:register"),
-        {"program": ps.program.pk, "legal_given_name": "A" * 300, "legal_family_name": "B", "date_of_birth": "2999-01-01", "language": "en"},
+        {
+            "program": ps.program.pk,
+            "legal_given_name": "A" * 300,
+            "legal_family_name": "B",
+            "date_of_birth": "2999-01-01",
+            "language": "en",
+        },
     )
     assert response.status_code == 200
     assert "at most 150 characters" in response.content.decode()
     response = client.post(
         reverse("patients:register"),
-        {"program": ps.program.pk, "legal_given_name": "A", "legal_family_name": "B", "date_of_birth": "2999-01-01", "language": "en"},
+        {
+            "program": ps.program.pk,
+            "legal_given_name": "A",
+            "legal_family_name": "B",
+            "date_of_birth": "2999-01-01",
+            "language": "en",
+        },
     )
     assert "cannot be in the future" in response.content.decode()
     assert not Patient.objects.exists()
@@ -94,7 +114,13 @@ def test_register_form_catches_future_birth_date_and_long_names(client):
 def test_register_then_duplicate_warning_then_confirmation(client):
     ps = program_setup()
     login(client, staff(ProgramRole.INTAKE_COORDINATOR, ps.program))
-    data = {"program": ps.program.pk, "legal_given_name": "مريم", "legal_family_name": "Haddad 🙂", "date_of_birth": "1990-02-03", "language": "ar"}
+    data = {
+        "program": ps.program.pk,
+        "legal_given_name": "مريم",
+        "legal_family_name": "Haddad 🙂",
+        "date_of_birth": "1990-02-03",
+        "language": "ar",
+    }
     first = client.post(reverse("patients:register"), data)
     assert first.status_code == 302
     again = client.post(reverse("patients:register"), data)
@@ -111,7 +137,13 @@ def test_program_of_another_team_cannot_be_chosen_on_register(client):
     login(client, staff(ProgramRole.INTAKE_COORDINATOR, home.program))
     response = client.post(
         reverse("patients:register"),
-        {"program": other.program.pk, "legal_given_name": "A", "legal_family_name": "B", "date_of_birth": "1990-01-01", "language": "en"},
+        {
+            "program": other.program.pk,
+            "legal_given_name": "A",
+            "legal_family_name": "B",
+            "date_of_birth": "1990-01-01",
+            "language": "en",
+        },
     )
     assert response.status_code == 200
     assert not Patient.objects.exists()
@@ -130,15 +162,25 @@ def test_admit_and_discharge_from_the_chart(client):
     again = client.post(url, {"track": ps.track.pk})
     assert again.status_code == 400
     assert "Cannot admit an episode that is admitted" in again.content.decode()
-    bad = client.post(reverse("patients:episode_transition", args=[p.pk, episode.pk, "discharge"]), {"reason": "bogus"})
+    bad = client.post(
+        reverse("patients:episode_transition", args=[p.pk, episode.pk, "discharge"]),
+        {"reason": "bogus"},
+    )
     assert bad.status_code == 400
-    unknown = client.post(reverse("patients:episode_transition", args=[p.pk, episode.pk, "teleport"]))
+    unknown = client.post(
+        reverse("patients:episode_transition", args=[p.pk, episode.pk, "teleport"])
+    )
     assert unknown.status_code == 404
 
 
 def test_no_phi_reaches_the_application_log(client, caplog):
     ps = program_setup()
-    p = patient(ps.program, legal_given_name="Zzyzx", legal_family_name="Canary", date_of_birth=dt.date(1901, 2, 3))
+    p = patient(
+        ps.program,
+        legal_given_name="Zzyzx",
+        legal_family_name="Canary",
+        date_of_birth=dt.date(1901, 2, 3),
+    )
     login(client, staff(ProgramRole.THERAPIST, ps.program))
     with caplog.at_level(logging.DEBUG):
         client.get(reverse("patients:chart", args=[p.pk]))

@@ -31,7 +31,9 @@ class Command(BaseCommand):
         if raw:
             match = _HEAD.match(raw.strip())
             if not match:
-                raise CommandError("--expect-head must look like 1234:<64 hex digits>.", returncode=2)
+                raise CommandError(
+                    "--expect-head must look like 1234:<64 hex digits>.", returncode=2
+                )
             expected = (int(match.group(1)), match.group(2))
         report = audit_chain_verify(expected_head=expected)
         if options["action"] == "head":
