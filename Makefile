@@ -28,8 +28,6 @@ demo: $(STAMP) var/demo-secret-key
 	@$(DEMO_ENV) $(PY) manage.py collectstatic --noinput -v 0
 	@$(DEMO_ENV) $(PY) manage.py seed_demo --seed 7 --if-empty
 	@echo
-	@cat var/demo-logins.txt
-	@echo
 	@echo "OpenIOP demo: http://127.0.0.1:8000/  (Ctrl-C to stop)"
 	@$(DEMO_ENV) $(VENV)/bin/gunicorn config.wsgi:application --bind 127.0.0.1:8000 --workers 2 --access-logfile - --access-logformat '%(h)s "%(m)s %(U)s" %(s)s %(L)ss'
 
