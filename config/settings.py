@@ -115,7 +115,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "openiop.accounts.passwords.MaximumLengthValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "dashboard:home"
+LOGIN_REDIRECT_URL = "home"
 
 # Login throttling (django-axes): 10 failures per username within the cool-off window lock
 # that username for 15 minutes. That caps an account at 40 failures an hour (ASVS 4.0.3
