@@ -51,6 +51,10 @@ class MembershipAdmin(admin.ModelAdmin[Membership]):
     list_filter = ["program", "role", "is_active"]
     fields = ["user", "program", "role", "caseload_cap", "is_active"]
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        # A different role or program is a new membership, so the change history stays true.
+        return ["user", "program", "role"] if obj is not None else []
+
     def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:
         actor = actor_from_request(request)
         if obj.is_active:

@@ -91,22 +91,26 @@ def test_mfa_is_required_before_any_patient_page(client):
 def test_enrolling_totp_then_a_code_cannot_be_replayed(client):
     ps = program_setup()
     user = staff(ProgramRole.THERAPIST, ps.program, username="gina")
-    _post_login(client, "gina")
-    assert client.get(reverse("accounts:mfa_setup")).status_code == 200
-    device = TOTPDevice.objects.get(user=user, confirmed=False)
-    response = client.post(reverse("accounts:mfa_setup"), {"token": _code(device)})
-    assert response.status_code == 302
-    assert client.get(reverse("patients:list")).status_code == 200
-    device.refresh_from_db()
-    assert device.confirmed
-    # Sign out and in again: the code just used is refused, a later one works.
-    client.post(reverse("accounts:logout"))
-    _post_login(client, "gina")
-    used = _code(device)
-    assert client.post(reverse("accounts:mfa_verify"), {"token": used}).status_code == 200
-    assert AuditEvent.objects.filter(action="MFA_FAILED").exists()
-    with time_machine.travel(30, tick=True):
-        pass
+    with time_machine.travel("2026-11-22 15:00:05Z", tick=False) as traveller:
+        _post_login(client, "gina")
+        assert client.get(reverse("accounts:mfa_setup")).status_code == 200
+        device = TOTPDevice.objects.get(user=user, confirmed=False)
+        used = _code(device)
+        assert client.post(reverse("accounts:mfa_setup"), {"token": used}).status_code == 302
+        assert client.get(reverse("patients:list")).status_code == 200
+        device.refresh_from_db()
+        assert device.confirmed
+        # Sign out and in again within the same 30-second step: the used code is refused.
+        client.post(reverse("accounts:logout"))
+        _post_login(client, "gina")
+        assert client.post(reverse("accounts:mfa_verify"), {"token": used}).status_code == 200
+        assert AuditEvent.objects.filter(action="MFA_FAILED").count() == 1
+        assert client.get(reverse("patients:list")).status_code == 302
+        # The next step's code works.
+        traveller.shift(60)
+        response = client.post(reverse("accounts:mfa_verify"), {"token": _code(device)})
+        assert response.status_code == 302
+        assert client.get(reverse("patients:list")).status_code == 200
 
 
 def test_a_wrong_code_is_refused_and_audited(client):
