@@ -12,11 +12,21 @@ from playwright.sync_api import Page, sync_playwright
 
 BASE = "http://127.0.0.1:8000"
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 def passwords() -> dict[str, str]:
-    text = (Path(__file__).resolve().parent.parent / "var" / "demo-logins.txt").read_text(encoding="utf-8")
+    text = (Path(__file__).resolve().parent.parent / "var" / "demo-logins.txt").read_text(
+        encoding="utf-8"
+    )
     return {m.group(1): m.group(2) for m in re.finditer(r"^(\S+)\s+(\S+-\d\d)\s", text, re.M)}
 
 

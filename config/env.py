@@ -46,7 +46,7 @@ def _flag(name: str, *, default: bool) -> bool:
     )
 
 
-def _int(name: str, *, default: int, minimum: int = 1) -> int:
+def _int(name: str, *, default: int, minimum: int = 1, maximum: int | None = None) -> int:
     raw = os.environ.get(name)
     if raw is None or raw == "":
         return default
@@ -54,8 +54,9 @@ def _int(name: str, *, default: int, minimum: int = 1) -> int:
         value = int(raw)
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name} must be a whole number; got {raw!r}.") from exc
-    if value < minimum:
-        raise ImproperlyConfigured(f"{name} must be at least {minimum}; got {value}.")
+    if value < minimum or (maximum is not None and value > maximum):
+        bound = f"between {minimum} and {maximum}" if maximum is not None else f"at least {minimum}"
+        raise ImproperlyConfigured(f"{name} must be {bound}; got {value}.")
     return value
 
 
@@ -118,7 +119,9 @@ def read() -> Environment:
         allowed_hosts=allowed_hosts,
         csrf_trusted_origins=csrf_trusted_origins,
         require_mfa=_flag("OPENIOP_REQUIRE_MFA", default=profile is not Profile.DEMO),
-        idle_timeout_seconds=_int("OPENIOP_IDLE_TIMEOUT_MINUTES", default=15) * 60,
-        absolute_session_seconds=_int("OPENIOP_SESSION_MAX_HOURS", default=12) * 3600,
+        # Shared clinic workstations: at most 30 idle minutes and 12 hours in all (security.md
+        # R06; NIST SP 800-63B AAL2).
+        idle_timeout_seconds=_int("OPENIOP_IDLE_TIMEOUT_MINUTES", default=15, maximum=30) * 60,
+        absolute_session_seconds=_int("OPENIOP_SESSION_MAX_HOURS", default=12, maximum=12) * 3600,
         secure_transport=profile is Profile.PRODUCTION,
     )

@@ -137,6 +137,8 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 OPENIOP_REQUIRE_MFA = ENV.require_mfa
 OTP_TOTP_ISSUER = "OpenIOP"
 OTP_TOTP_THROTTLE_FACTOR = 1
+# Never show TOTP keys or QR codes in the admin, not even to system admins.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Sessions: idle and absolute limits are enforced server-side in
 # openiop.accounts.middleware.SessionLifetimeMiddleware (ASVS 7.3.1/7.3.2, NIST 800-63B).

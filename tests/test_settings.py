@@ -104,3 +104,22 @@ def test_authenticated_pages_are_not_cached_and_carry_a_strict_csp(client):
     assert response["X-Frame-Options"] == "DENY"
     assert response["Referrer-Policy"] == "same-origin"
     assert len(response["X-Request-ID"]) == 32
+
+
+@pytest.mark.django_db
+def test_a_client_cannot_choose_the_request_id_in_the_audit(client):
+    ps = program_setup()
+    login(client, staff(ProgramRole.THERAPIST, ps.program))
+    response = client.get(reverse("patients:list"), headers={"X-Request-ID": "forged-id-123456"})
+    assert response["X-Request-ID"] != "forged-id-123456"
+
+
+@pytest.mark.parametrize(
+    ("name", "value"), [("OPENIOP_IDLE_TIMEOUT_MINUTES", "31"), ("OPENIOP_SESSION_MAX_HOURS", "13")]
+)
+def test_session_limits_cannot_be_loosened_past_the_policy(monkeypatch, name, value):
+    _clear(monkeypatch)
+    monkeypatch.setenv("OPENIOP_ENV", "development")
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ImproperlyConfigured, match=name):
+        env.read()

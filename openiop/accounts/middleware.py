@@ -47,7 +47,8 @@ class SessionLifetimeMiddleware:
             expired = now - started > settings.OPENIOP_SESSION_MAX_SECONDS
             if idle or expired:
                 user_logout(request=request, action="SESSION_TIMED_OUT")
-                reason = "inactivity" if idle else "the 12-hour limit"
+                hours = settings.OPENIOP_SESSION_MAX_SECONDS // 3600
+                reason = "inactivity" if idle else f"the {hours}-hour limit"
                 messages.info(
                     request, f"Your session ended because of {reason}. Please sign in again."
                 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from urllib.parse import urlencode
 
 import segno
 from django.conf import settings
@@ -40,13 +41,16 @@ def _next_url(request: HttpRequest) -> str:
     return reverse("home")
 
 
+def _to_step(step: str, request: HttpRequest) -> HttpResponse:
+    return redirect(f"{reverse(step)}?{urlencode({'next': _next_url(request)})}")
+
+
 def _after_password(request: HttpRequest) -> HttpResponse:
-    nxt = _next_url(request)
     if user_has_device(request.user):
-        return redirect(f"{reverse('accounts:mfa_verify')}?next={nxt}")
+        return _to_step("accounts:mfa_verify", request)
     if settings.OPENIOP_REQUIRE_MFA:
-        return redirect(f"{reverse('accounts:mfa_setup')}?next={nxt}")
-    return HttpResponseRedirect(nxt)
+        return _to_step("accounts:mfa_setup", request)
+    return HttpResponseRedirect(_next_url(request))
 
 
 @public
@@ -70,8 +74,12 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
 @authenticated(before_mfa=True)
 def mfa_setup_view(request: HttpRequest) -> HttpResponse:
-    if is_verified(request.user) and user_has_device(request.user):
-        return render(request, "accounts/mfa_enrolled.html")
+    if user_has_device(request.user):
+        # Someone who already has an authenticator must use it; enrolling another one
+        # with only the password would bypass the second factor.
+        if is_verified(request.user):
+            return render(request, "accounts/mfa_enrolled.html")
+        return _to_step("accounts:mfa_verify", request)
     device = mfa_device_pending(user=request_user(request))
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -95,7 +103,7 @@ def mfa_setup_view(request: HttpRequest) -> HttpResponse:
 @authenticated(before_mfa=True)
 def mfa_verify_view(request: HttpRequest) -> HttpResponse:
     if not user_has_device(request.user):
-        return redirect(f"{reverse('accounts:mfa_setup')}?next={_next_url(request)}")
+        return _to_step("accounts:mfa_setup", request)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if mfa_verify(

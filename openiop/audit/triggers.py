@@ -1,7 +1,7 @@
 """Database triggers that make the audit table append-only on SQLite and PostgreSQL.
 
 SQLite drops a table's triggers when Django's schema editor rebuilds the table, so a later
-migration could silently remove them. ``tests/test_audit_triggers.py`` migrates step by step
+migration could silently remove them. ``tests/audit/test_triggers_migrations.py`` migrates step by step
 and checks after every migration that they are still installed (security.md R19, R37).
 """
 

@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-_INCOMING_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
-
 
 class RequestIdMiddleware:
-    """Give each request an id (reusing a well-formed X-Request-ID from a proxy)."""
+    """Give each request an id of our own. A client-supplied X-Request-ID is not trusted:
+    it would end up in audit rows."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        incoming = request.headers.get("X-Request-ID", "")
-        request_id = incoming if _INCOMING_ID.match(incoming) else uuid.uuid4().hex
+        request_id = uuid.uuid4().hex
         request.request_id = request_id  # type: ignore[attr-defined]
         response = self.get_response(request)
         response["X-Request-ID"] = request_id

@@ -56,9 +56,11 @@ def patient_access(
     capability: Capability = Capability.VIEW_PATIENTS,
     action: str = "PATIENT_VIEWED",
     category: DataCategory = DataCategory.DEMOGRAPHICS,
+    audit_success: bool = True,
 ) -> Patient:
     """Return the patient if ``user`` may act on it with ``capability``, auditing ``action``.
 
+    ``audit_success=False`` is for writes whose service records ``action`` itself.
     Raises NotFound (after auditing a denied ``action``) when the patient does not exist or
     is outside the user's programs. Not wrapped in a transaction on purpose: the denial's
     audit row must survive the NotFound it precedes. The id is range-checked first, so a malformed or huge
@@ -69,6 +71,8 @@ def patient_access(
     patient = patients_visible_to(user, capability).filter(pk=patient_id).first()
     if patient is None:
         raise _denied(actor, patient_id, action, category)
+    if not audit_success:  # a write follows, and its service records the action
+        return patient
     audit_record(
         actor=actor,
         entry=Entry(

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from openiop.accounts.access import program_ids_with
 from openiop.accounts.actors import actor_from_request
+from openiop.audit.models import DataCategory
 from openiop.core import clock
 from openiop.core.capabilities import Capability
 from openiop.core.errors import DomainError, NotFound
@@ -40,12 +41,21 @@ from openiop.patients.selectors import (
 
 PAGE_SIZE = 25
 SEATS = ("primary_therapist", "prescriber", "case_manager")
+# The audit action each transition records, also when it is refused.
+TRANSITION_ACTIONS = {
+    "waitlist": "EPISODE_WAITLISTED",
+    "admit": "EPISODE_ADMITTED",
+    "phase": "EPISODE_PHASE_CHANGED",
+    "discharge": "EPISODE_DISCHARGED",
+}
 
 
 @requires(Capability.VIEW_PATIENTS)
 def patient_list(request: HttpRequest) -> HttpResponse:
     """Names are searched by POST so they never appear in URLs or access logs (ASVS 14.2.1)."""
-    data = request.POST if request.method == "POST" else request.GET
+    data = request.POST if request.method == "POST" else request.GET.copy()
+    if request.method != "POST":
+        data.pop("q", None)  # names are searched only by POST
     form = PatientSearchForm(
         data or None, program_ids=program_ids_with(request.user, Capability.VIEW_PATIENTS)
     )
@@ -100,9 +110,22 @@ def _add_validation_errors(form: Any, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
+CHART_TABS = {
+    "overview": ("PATIENT_VIEWED", DataCategory.DEMOGRAPHICS),
+    "contacts": ("PATIENT_CONTACTS_VIEWED", DataCategory.CONTACTS),
+}
+
+
 def _chart_context(request: HttpRequest, patient_id: int, tab: str) -> dict[str, Any]:
+    action, category = CHART_TABS[tab]
     try:
-        patient = patient_access(request.user, patient_id, actor=actor_from_request(request))
+        patient = patient_access(
+            request.user,
+            patient_id,
+            actor=actor_from_request(request),
+            action=action,
+            category=category,
+        )
     except NotFound as exc:
         raise Http404 from exc
     chart = patient_chart(patient)
@@ -197,10 +220,10 @@ def episode_transition(
     request: HttpRequest, patient_id: int, episode_id: int, transition: str
 ) -> HttpResponse:
     """Admit, waitlist, change phase or discharge, through the matching transition service."""
-    if transition not in {"admit", "waitlist", "phase", "discharge"}:
+    if transition not in TRANSITION_ACTIONS:
         raise Http404
     episode = _episode_action(
-        request, patient_id, episode_id, Capability.MANAGE_EPISODES, f"EPISODE_{transition.upper()}"
+        request, patient_id, episode_id, Capability.MANAGE_EPISODES, TRANSITION_ACTIONS[transition]
     )
     actor = actor_from_request(request)
     try:
@@ -269,7 +292,9 @@ def contact_add(request: HttpRequest, patient_id: int) -> HttpResponse:
             patient_id,
             actor=actor,
             capability=Capability.EDIT_PATIENT,
-            action="CONTACT_ADD_OPENED",
+            action="CONTACT_ADDED",
+            category=DataCategory.CONTACTS,
+            audit_success=False,
         )
     except NotFound as exc:
         raise Http404 from exc

@@ -192,3 +192,29 @@ def test_absolute_limit_of_twelve_hours_despite_activity(client):
             assert client.get(reverse("dashboard:today")).status_code == 200
         traveller.shift(11 * 60)
         assert client.get(reverse("dashboard:today")).status_code == 302
+
+
+def test_password_alone_cannot_enroll_a_second_authenticator(client):
+    ps = program_setup()
+    user = staff(ProgramRole.THERAPIST, ps.program, username="kim")
+    TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    _post_login(client, "kim")
+    response = client.get(reverse("accounts:mfa_setup"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:mfa_verify"))
+    assert client.post(reverse("accounts:mfa_setup"), {"token": "123456"}).status_code == 302
+    assert TOTPDevice.objects.filter(user=user).count() == 1
+    assert client.get(reverse("patients:list")).status_code == 302
+
+
+def test_timeout_message_names_the_configured_limit(client, settings):
+    settings.OPENIOP_SESSION_MAX_SECONDS = 8 * 3600
+    ps = program_setup()
+    user = staff(ProgramRole.THERAPIST, ps.program)
+    with time_machine.travel("2026-11-22 07:00Z", tick=False) as traveller:
+        login(client, user)
+        for _ in range(49):
+            traveller.shift(10 * 60)
+            client.get(reverse("dashboard:today"))
+        response = client.get(reverse("dashboard:today"), follow=True)
+    assert "the 8-hour limit" in response.content.decode()
