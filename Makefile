@@ -10,7 +10,7 @@ STAMP := $(VENV)/.openiop-synced
 DEMO_ENV := OPENIOP_ENV=demo SECRET_KEY="$$(cat var/demo-secret-key)" DATABASE_URL=sqlite:///$(CURDIR)/var/demo.sqlite3
 PYTEST_ARGS ?=
 
-.PHONY: demo test setup lint typecheck check serve-demo clean
+.PHONY: demo demo-audit-verify test setup lint typecheck check clean
 
 $(STAMP): pyproject.toml uv.lock bin/bootstrap
 	@bin/bootstrap
@@ -30,6 +30,9 @@ demo: $(STAMP) var/demo-secret-key
 	@echo
 	@echo "OpenIOP demo: http://127.0.0.1:8000/  (Ctrl-C to stop)"
 	@$(DEMO_ENV) $(VENV)/bin/gunicorn config.wsgi:application --bind 127.0.0.1:8000 --workers 2 --access-logfile - --access-logformat '%(h)s "%(m)s %(U)s" %(s)s %(L)ss'
+
+demo-audit-verify: $(STAMP) var/demo-secret-key
+	@$(DEMO_ENV) $(VENV)/bin/openiop audit verify
 
 test: $(STAMP)
 	@if [ -x /usr/bin/chromium ]; then :; else echo "note: /usr/bin/chromium is missing; browser tests will fail (apt-get install chromium libatomic1, as .ci/run does)"; fi
