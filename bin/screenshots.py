@@ -10,17 +10,10 @@ from pathlib import Path
 
 from playwright.sync_api import Page, sync_playwright
 
+from openiop.devtools.chromium import CHROMIUM, CHROMIUM_ARGS
+
 BASE = "http://127.0.0.1:8000"
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 
 
 def passwords() -> dict[str, str]:
@@ -41,7 +34,7 @@ def main() -> None:
     logins = passwords()
     OUT.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1024, "height": 900})
         page.goto(f"{BASE}/accounts/login/")
         page.screenshot(path=OUT / "login.png")

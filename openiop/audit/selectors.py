@@ -10,28 +10,10 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 
 from openiop.audit import triggers
-from openiop.audit.chain import GENESIS_HASH, row_hash
+from openiop.audit.chain import GENESIS_HASH, HASHED_FIELDS, row_hash
 from openiop.audit.models import AuditEvent
 
-_CHAIN_FIELDS = (
-    "seq",
-    "occurred_at",
-    "actor_kind",
-    "actor_id",
-    "actor_label",
-    "action",
-    "outcome",
-    "patient_id",
-    "category",
-    "part2",
-    "object_type",
-    "object_id",
-    "request_id",
-    "ip",
-    "detail",
-    "prev_hash",
-    "row_hash",
-)
+_CHAIN_FIELDS = (*HASHED_FIELDS, "prev_hash", "row_hash")
 
 
 @dataclass(frozen=True, slots=True)

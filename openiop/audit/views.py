@@ -10,32 +10,22 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 
+from openiop.audit.chain import HASHED_FIELDS
 from openiop.audit.forms import AuditFilterForm
 from openiop.audit.models import DataCategory
-from openiop.audit.selectors import AuditFilter, audit_action_names, audit_event_list
+from openiop.audit.selectors import (
+    SORTABLE_COLUMNS,
+    AuditFilter,
+    audit_action_names,
+    audit_event_list,
+)
 from openiop.audit.services import Entry, audit_record
 from openiop.core.actor import Actor, ActorKind
 from openiop.core.capabilities import Capability
 from openiop.core.middleware import client_ip
 from openiop.core.policy import requires
 
-CSV_COLUMNS = (
-    "seq",
-    "occurred_at",
-    "actor_kind",
-    "actor_id",
-    "actor_label",
-    "action",
-    "outcome",
-    "patient_id",
-    "category",
-    "part2",
-    "object_type",
-    "object_id",
-    "request_id",
-    "ip",
-    "row_hash",
-)
+CSV_COLUMNS = (*(f for f in HASHED_FIELDS if f != "detail"), "row_hash")
 
 
 def _actor(request: HttpRequest) -> Actor:
@@ -100,17 +90,7 @@ def report(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "actions": audit_action_names(),
         "base_query": query.urlencode(),
-        "columns": [
-            "seq",
-            "occurred_at",
-            "actor_label",
-            "action",
-            "outcome",
-            "patient_id",
-            "category",
-            "part2",
-            "ip",
-        ],
+        "columns": SORTABLE_COLUMNS,
     }
     return render(request, "audit/report.html", context)
 
