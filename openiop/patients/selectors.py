@@ -8,6 +8,8 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from openiop.accounts.access import program_ids_with
+from openiop.accounts.models import User
+from openiop.accounts.roles import CARE_TEAM_SEATS
 from openiop.audit.models import DataCategory
 from openiop.audit.services import Entry, audit_record_many
 from openiop.core.actor import Actor
@@ -140,11 +142,8 @@ def census(user: Any) -> dict[str, Any]:
     }
 
 
-def care_team_candidates(episode: EpisodeOfCare, seat: str) -> QuerySet[Any]:
+def care_team_candidates(episode: EpisodeOfCare, seat: str) -> QuerySet[User]:
     """Active staff of the episode's program who may fill ``seat``."""
-    from openiop.accounts.models import User
-    from openiop.accounts.roles import CARE_TEAM_SEATS
-
     return (
         User.objects.filter(
             memberships__program_id=episode.program_id,
