@@ -78,6 +78,12 @@ class PatientContact(models.Model):
         return f"{self.name} ({self.relationship})"
 
 
+class ReleaseStatus(models.TextChoices):
+    ACTIVE = "active", "May share"
+    EXPIRED = "expired", "Release expired"
+    NONE = "none", "Do not share"
+
+
 class EpisodeState(models.TextChoices):
     REFERRED = "referred", "Referred"
     WAITLISTED = "waitlisted", "Waitlisted"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +16,14 @@ from openiop.audit.services import Entry, audit_record_many
 from openiop.core.actor import Actor
 from openiop.core.capabilities import Capability
 from openiop.patients.access import patients_visible_to
-from openiop.patients.models import OPEN_STATES, EpisodeOfCare, EpisodeState, Patient
+from openiop.patients.models import (
+    OPEN_STATES,
+    EpisodeOfCare,
+    EpisodeState,
+    Patient,
+    PatientContact,
+    ReleaseStatus,
+)
 from openiop.patients.names import fold
 
 
@@ -140,6 +148,22 @@ def census(user: Any) -> dict[str, Any]:
         "pending": list(pending),
         "open_total": episodes.filter(state__in=OPEN_STATES).count(),
     }
+
+
+def contacts_with_release(patient: Patient, *, today: dt.date) -> list[tuple[PatientContact, str]]:
+    """The patient's contacts, each with whether staff may share information with them on
+    ``today`` (the program's local date): a signed release that has not expired. A release
+    expiring today is still valid today."""
+    result = []
+    for contact in patient.contacts.all():  # prefetched by patient_chart
+        if not contact.release_of_information:
+            status = ReleaseStatus.NONE
+        elif contact.release_expires_on is not None and contact.release_expires_on < today:
+            status = ReleaseStatus.EXPIRED
+        else:
+            status = ReleaseStatus.ACTIVE
+        result.append((contact, status.value))
+    return result
 
 
 def care_team_candidates(episode: EpisodeOfCare, seat: str) -> QuerySet[User]:

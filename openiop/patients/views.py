@@ -34,6 +34,7 @@ from openiop.patients.models import DischargeReason, Phase
 from openiop.patients.selectors import (
     PatientFilter,
     care_team_candidates,
+    contacts_with_release,
     patient_chart,
     patient_list_visible,
     patients_audit_listed,
@@ -160,6 +161,7 @@ def patient_chart_view(request: HttpRequest, patient_id: int) -> HttpResponse:
 def patient_contacts_view(request: HttpRequest, patient_id: int) -> HttpResponse:
     context = _chart_context(request, patient_id, "contacts")
     context["contact_form"] = ContactForm()
+    context["contacts"] = contacts_with_release(context["patient"], today=context["today"])
     return render(request, "patients/chart_contacts.html", context)
 
 
@@ -304,4 +306,5 @@ def contact_add(request: HttpRequest, patient_id: int) -> HttpResponse:
         return redirect("patients:contacts", patient_id=patient_id)
     context = _chart_context(request, patient_id, "contacts")
     context["contact_form"] = form
+    context["contacts"] = contacts_with_release(context["patient"], today=context["today"])
     return render(request, "patients/chart_contacts.html", context, status=400)

@@ -2,6 +2,7 @@ import datetime as dt
 import logging
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from openiop.accounts.roles import ProgramRole
@@ -189,3 +190,37 @@ def test_no_phi_reaches_the_application_log(client, caplog):
     text = "\n".join(r.getMessage() for r in caplog.records)
     for canary in ("Zzyzx", "Canary", "1901"):
         assert canary not in text
+
+
+def test_contacts_tab_says_whether_information_may_be_shared_in_program_time(client):
+    from openiop.patients.services import contact_add
+    from tests.factories import SYSTEM
+
+    ps = program_setup(tz="America/Los_Angeles")
+    p = patient(ps.program)
+    contact_add(
+        actor=SYSTEM,
+        patient=p,
+        name="Ann",
+        relationship="sister",
+        release_of_information=True,
+        release_expires_on=dt.date(2026, 3, 9),
+    )
+    contact_add(actor=SYSTEM, patient=p, name="Bo", relationship="friend")
+    user = staff(ProgramRole.THERAPIST, ps.program)
+    # 02:30 UTC on 10 March is still 9 March in Los Angeles: the release is valid today.
+    with time_machine.travel("2026-03-10 02:30Z", tick=False):
+        login(client, user)
+        body = client.get(reverse("patients:contacts", args=[p.pk])).content.decode()
+    assert body.count("May share information") == 1
+    assert "no signed release of information" in body
+    with time_machine.travel("2026-03-10 09:00Z", tick=False):
+        login(client, user)
+        body = client.get(reverse("patients:contacts", args=[p.pk])).content.decode()
+    assert "the release expired on 2026-03-09" in body
+    assert (
+        AuditEvent.objects.filter(
+            action="PATIENT_CONTACTS_VIEWED", patient_id=p.pk, category="contacts"
+        ).count()
+        == 2
+    )

@@ -111,20 +111,3 @@ def widget(field: BoundField, **attrs: Any) -> SafeString:
     """Render a field's widget with extra attributes, e.g. ``list="audit-actions"``. The
     field's own accessibility attributes (aria-describedby, aria-invalid) are kept."""
     return field.as_widget(attrs=attrs)
-
-
-@register.simple_tag(takes_context=True)
-def release_status(context: template.Context, contact: Any) -> str:
-    """Whether staff may share information with a contact: "active", "expired" or "none".
-
-    Uses ``today`` from the context when the view provides it; otherwise the UTC date,
-    which is never behind a US program's local date, so an expiring release errs on the
-    side of "expired" (do not share).
-    """
-    if not getattr(contact, "release_of_information", False):
-        return "none"
-    expires: dt.date | None = getattr(contact, "release_expires_on", None)
-    today = context.get("today") or clock.now().date()
-    if expires is not None and expires < today:
-        return "expired"
-    return "active"
