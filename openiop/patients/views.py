@@ -95,6 +95,7 @@ def patient_register(request: HttpRequest) -> HttpResponse:
             patient = services.patient_register(actor=actor_from_request(request), **fields)
         except LikelyDuplicatePatient as exc:
             duplicates = list(patients_visible_to(request.user).filter(pk__in=exc.candidate_ids))
+            patients_audit_listed(actor=actor_from_request(request), patients=duplicates)
             form.add_error("confirm_not_duplicate", exc.message)
         except ValidationError as exc:
             _add_validation_errors(form, exc)

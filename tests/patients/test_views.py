@@ -128,6 +128,8 @@ def test_register_then_duplicate_warning_then_confirmation(client):
     assert again.status_code == 200
     assert "already registered" in again.content.decode()
     assert Patient.objects.count() == 1
+    existing = Patient.objects.get()
+    assert AuditEvent.objects.filter(action="PATIENT_LISTED", patient_id=existing.pk).exists()
     confirmed = client.post(reverse("patients:register"), {**data, "confirm_not_duplicate": "on"})
     assert confirmed.status_code == 302
     assert Patient.objects.count() == 2
