@@ -8,12 +8,12 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpRequest
 
-from openiop.accounts.actors import actor_from_request
 from openiop.accounts.models import Membership, User
 from openiop.accounts.roles import ProgramRole
 from openiop.accounts.services import membership_grant, membership_revoke
 from openiop.audit.models import DataCategory
 from openiop.audit.services import Entry, audit_record
+from openiop.core.actor import actor_from_request
 
 
 @admin.register(User)

@@ -16,12 +16,12 @@ from django.urls import reverse
 from django_otp import user_has_device
 
 from openiop.accounts.access import has_capability, is_verified
-from openiop.accounts.actors import actor_from_request
 from openiop.accounts.roles import Principal
 from openiop.accounts.services import SESSION_AUTH_AT, SESSION_SEEN_AT, user_logout
 from openiop.audit.models import DataCategory, Outcome
 from openiop.audit.services import Entry, audit_record
 from openiop.core import clock
+from openiop.core.actor import actor_from_request
 from openiop.core.capabilities import Capability
 from openiop.core.policy import policy_of
 

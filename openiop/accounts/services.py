@@ -12,14 +12,13 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from openiop.accounts.access import forget_capabilities
-from openiop.accounts.actors import actor_from_request
 from openiop.accounts.identity import normalize_username
 from openiop.accounts.models import Membership, User
 from openiop.accounts.roles import OrgRole, Principal, ProgramRole
 from openiop.audit.models import DataCategory, Outcome
 from openiop.audit.services import Entry, audit_record
 from openiop.core import clock
-from openiop.core.actor import Actor
+from openiop.core.actor import Actor, actor_from_request
 from openiop.programs.models import Program
 
 SESSION_AUTH_AT = "openiop_auth_at"

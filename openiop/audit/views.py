@@ -20,23 +20,11 @@ from openiop.audit.selectors import (
     audit_event_list,
 )
 from openiop.audit.services import Entry, audit_record
-from openiop.core.actor import Actor, ActorKind
+from openiop.core.actor import actor_from_request
 from openiop.core.capabilities import Capability
-from openiop.core.middleware import client_ip
 from openiop.core.policy import requires
 
 CSV_COLUMNS = (*(f for f in HASHED_FIELDS if f != "detail"), "row_hash")
-
-
-def _actor(request: HttpRequest) -> Actor:
-    user: Any = request.user
-    return Actor(
-        kind=ActorKind.USER,
-        user_id=user.pk,
-        label=user.username,
-        request_id=getattr(request, "request_id", ""),
-        ip=client_ip(request),
-    )
 
 
 def _filters(form: AuditFilterForm) -> AuditFilter:
@@ -70,7 +58,7 @@ def _audit_report_use(request: HttpRequest, filters: AuditFilter, action: str) -
         if getattr(filters, name) not in (None, "", False)
     }
     audit_record(
-        actor=_actor(request),
+        actor=actor_from_request(request),
         entry=Entry(action=action, category=DataCategory.AUDIT, detail=detail),
     )
 

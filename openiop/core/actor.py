@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.http import HttpRequest
+
 
 class ActorKind(StrEnum):
     USER = "user"
@@ -28,3 +30,17 @@ class Actor:
     def system(cls, job: str) -> Actor:
         """An explicit, audited system actor for commands and background jobs."""
         return cls(kind=ActorKind.SYSTEM, user_id=None, label=f"system:{job}")
+
+
+def actor_from_request(request: HttpRequest) -> Actor:
+    """The audited actor for a web request: the signed-in principal, or anonymous."""
+    user = getattr(request, "user", None)
+    request_id = getattr(request, "request_id", "")
+    address = request.META.get("REMOTE_ADDR")
+    ip = str(address) if address else None
+    if user is not None and user.is_authenticated:
+        kind = ActorKind.PATIENT if getattr(user, "principal", "") == "patient" else ActorKind.USER
+        return Actor(kind=kind, user_id=user.pk, label=user.username, request_id=request_id, ip=ip)
+    return Actor(
+        kind=ActorKind.ANONYMOUS, user_id=None, label="anonymous", request_id=request_id, ip=ip
+    )

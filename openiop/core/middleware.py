@@ -35,9 +35,3 @@ class NoStoreMiddleware:
         if user is not None and user.is_authenticated:
             response["Cache-Control"] = "no-store"
         return response
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    """The peer address. Behind a proxy, configure it to overwrite REMOTE_ADDR."""
-    address = request.META.get("REMOTE_ADDR")
-    return str(address) if address else None

@@ -12,9 +12,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from openiop.accounts.access import program_ids_with
-from openiop.accounts.actors import actor_from_request
 from openiop.audit.models import DataCategory
 from openiop.core import clock
+from openiop.core.actor import actor_from_request
 from openiop.core.capabilities import Capability
 from openiop.core.errors import DomainError, NotFound
 from openiop.core.policy import requires
@@ -147,7 +147,12 @@ def _chart_context(request: HttpRequest, patient_id: int, tab: str) -> dict[str,
         "tab": tab,
         "can_manage": program_ids_with(request.user, Capability.MANAGE_EPISODES),
         "can_assign": program_ids_with(request.user, Capability.ASSIGN_CARE_TEAM),
-        "can_edit": bool(program_ids_with(request.user, Capability.EDIT_PATIENT)),
+        # The same rule contact_add enforces: editing needs the capability in one of this
+        # patient's programs, not just anywhere.
+        "can_edit": bool(
+            {e.program_id for e in episodes}
+            & program_ids_with(request.user, Capability.EDIT_PATIENT)
+        ),
     }
 
 
@@ -160,10 +165,16 @@ def patient_chart_view(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 @requires(Capability.VIEW_PATIENTS)
 def patient_contacts_view(request: HttpRequest, patient_id: int) -> HttpResponse:
+    return _contacts_page(request, patient_id, ContactForm())
+
+
+def _contacts_page(
+    request: HttpRequest, patient_id: int, form: ContactForm, *, status: int = 200
+) -> HttpResponse:
     context = _chart_context(request, patient_id, "contacts")
-    context["contact_form"] = ContactForm()
+    context["contact_form"] = form
     context["contacts"] = contacts_with_release(context["patient"], today=context["today"])
-    return render(request, "patients/chart_contacts.html", context)
+    return render(request, "patients/chart_contacts.html", context, status=status)
 
 
 def _episode_forms(context: dict[str, Any]) -> dict[str, Any]:
@@ -305,7 +316,4 @@ def contact_add(request: HttpRequest, patient_id: int) -> HttpResponse:
     if form.is_valid():
         services.contact_add(actor=actor, patient=patient, **form.cleaned_data)
         return redirect("patients:contacts", patient_id=patient_id)
-    context = _chart_context(request, patient_id, "contacts")
-    context["contact_form"] = form
-    context["contacts"] = contacts_with_release(context["patient"], today=context["today"])
-    return render(request, "patients/chart_contacts.html", context, status=400)
+    return _contacts_page(request, patient_id, form, status=400)

@@ -6,9 +6,10 @@ import time_machine
 from django.urls import reverse
 
 from openiop.accounts.roles import ProgramRole
+from openiop.accounts.services import membership_grant
 from openiop.audit.models import AuditEvent
 from openiop.patients.models import Patient
-from tests.factories import login, patient, program_setup, staff
+from tests.factories import SYSTEM, login, patient, program_setup, staff
 
 pytestmark = pytest.mark.django_db
 
@@ -225,4 +226,20 @@ def test_contacts_tab_says_whether_information_may_be_shared_in_program_time(cli
             action="PATIENT_CONTACTS_VIEWED", patient_id=p.pk, category="contacts"
         ).count()
         == 2
+    )
+
+
+def test_contact_form_shows_only_where_the_user_may_edit_this_patient(client):
+    ours, theirs = program_setup("Ours"), program_setup("Theirs")
+    p = patient(theirs.program)
+    user = staff(ProgramRole.CASE_MANAGER, ours.program)  # may edit, but not in p's program
+    membership_grant(actor=SYSTEM, user=user, program=theirs.program, role=ProgramRole.THERAPIST)
+    login(client, user)
+    body = client.get(reverse("patients:contacts", args=[p.pk])).content.decode()
+    assert "Add a contact" not in body
+    assert (
+        client.post(
+            reverse("patients:contact_add", args=[p.pk]), {"name": "A", "relationship": "B"}
+        ).status_code
+        == 404
     )
