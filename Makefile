@@ -43,7 +43,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 
 typecheck: $(STAMP)
-	$(VENV)/bin/mypy engines openiop config tests bench
+	$(VENV)/bin/mypy engines openiop config tests
 
 check: lint typecheck
 	$(VENV)/bin/lint-imports
