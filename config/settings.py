@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "openiop.accounts",
     "openiop.programs",
     "openiop.patients",
+    "openiop.measures",
     "openiop.dashboard",
     "openiop.devtools",
 ]

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from config import api
 from openiop.accounts.views import home_view
 from openiop.core.views import health
 
@@ -11,6 +12,8 @@ urlpatterns = [
     path("today/", include("openiop.dashboard.urls")),
     path("patients/", include("openiop.patients.urls")),
     path("audit/", include("openiop.audit.urls")),
+    path("", include("openiop.measures.urls")),
+    path("api/v1/", api.urls()),
     path("admin/", admin.site.urls),
 ]
 

@@ -72,6 +72,10 @@ class Membership(models.Model):
         null=True, blank=True, help_text="Most patients this person carries here; blank = no cap."
     )
     is_active = models.BooleanField(default=True)
+    on_call = models.BooleanField(
+        default=False,
+        help_text="Receives this program's safety alerts as the on-call clinician.",
+    )
 
     class Meta:
         constraints = [

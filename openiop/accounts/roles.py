@@ -43,28 +43,39 @@ class Competency(models.TextChoices):
 
 
 _CLINICAL_READ = {Capability.VIEW_DASHBOARD, Capability.VIEW_PATIENTS}
+# Clinicians who can respond to a positive suicide-risk item close its alert.
+_CLINICIAN = {Capability.ADMINISTER_MEASURES, Capability.ACKNOWLEDGE_ALERTS}
 
 PROGRAM_ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     ProgramRole.PROGRAM_DIRECTOR: frozenset(
         _CLINICAL_READ
+        | _CLINICIAN
         | {
             Capability.REGISTER_PATIENT,
             Capability.EDIT_PATIENT,
             Capability.MANAGE_EPISODES,
             Capability.ASSIGN_CARE_TEAM,
+            Capability.VIEW_OUTCOMES,
         }
     ),
     ProgramRole.INTAKE_COORDINATOR: frozenset(
         _CLINICAL_READ
-        | {Capability.REGISTER_PATIENT, Capability.EDIT_PATIENT, Capability.MANAGE_EPISODES}
+        | {
+            Capability.REGISTER_PATIENT,
+            Capability.EDIT_PATIENT,
+            Capability.MANAGE_EPISODES,
+            Capability.ADMINISTER_MEASURES,
+        }
     ),
-    ProgramRole.THERAPIST: frozenset(_CLINICAL_READ),
-    ProgramRole.GROUP_FACILITATOR: frozenset(_CLINICAL_READ),
-    ProgramRole.PRESCRIBER: frozenset(_CLINICAL_READ),
+    ProgramRole.THERAPIST: frozenset(_CLINICAL_READ | _CLINICIAN),
+    ProgramRole.GROUP_FACILITATOR: frozenset(_CLINICAL_READ | {Capability.ADMINISTER_MEASURES}),
+    ProgramRole.PRESCRIBER: frozenset(_CLINICAL_READ | _CLINICIAN),
     ProgramRole.CASE_MANAGER: frozenset(
-        _CLINICAL_READ | {Capability.EDIT_PATIENT, Capability.ASSIGN_CARE_TEAM}
+        _CLINICAL_READ
+        | {Capability.EDIT_PATIENT, Capability.ASSIGN_CARE_TEAM, Capability.ADMINISTER_MEASURES}
     ),
-    ProgramRole.BILLING_SPECIALIST: frozenset(_CLINICAL_READ),
+    # Payers tie authorization renewals to outcomes; billing reads the aggregate report.
+    ProgramRole.BILLING_SPECIALIST: frozenset(_CLINICAL_READ | {Capability.VIEW_OUTCOMES}),
 }
 
 ORG_ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {

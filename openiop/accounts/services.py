@@ -77,20 +77,28 @@ def membership_grant(
     program: Program,
     role: ProgramRole,
     caseload_cap: int | None = None,
+    on_call: bool = False,
 ) -> Membership:
-    """Give a staff member a role in a program (re-activating a revoked one). Audited."""
+    """Give a staff member a role in a program (re-activating a revoked one). ``on_call``
+    makes them a recipient of the program's safety alerts. Audited."""
     membership, _ = Membership.objects.get_or_create(
         user=user, program=program, role=role, defaults={"caseload_cap": caseload_cap}
     )
     membership.caseload_cap = caseload_cap
     membership.is_active = True
+    membership.on_call = on_call
     membership.full_clean()
-    membership.save(update_fields=["caseload_cap", "is_active"])
+    membership.save(update_fields=["caseload_cap", "is_active", "on_call"])
     forget_capabilities(user)
     audit_record(
         actor=actor,
         entry=_privilege_entry(
-            "MEMBERSHIP_GRANTED", user, program_id=program.pk, role=role, caseload_cap=caseload_cap
+            "MEMBERSHIP_GRANTED",
+            user,
+            program_id=program.pk,
+            role=role,
+            caseload_cap=caseload_cap,
+            on_call=on_call,
         ),
     )
     return membership

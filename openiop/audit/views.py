@@ -23,6 +23,7 @@ from openiop.audit.services import Entry, audit_record
 from openiop.core.actor import actor_from_request
 from openiop.core.capabilities import Capability
 from openiop.core.policy import requires
+from openiop.core.spreadsheets import neutralize
 
 CSV_COLUMNS = (*(f for f in HASHED_FIELDS if f != "detail"), "row_hash")
 
@@ -86,15 +87,6 @@ def report(request: HttpRequest) -> HttpResponse:
 class _Echo:
     def write(self, value: str) -> str:
         return value
-
-
-def neutralize(value: object) -> str:
-    """Stop spreadsheet formula injection: a cell starting with = + - @ (or a tab or CR)
-    is prefixed with an apostrophe (OWASP CSV injection guidance; security.md R20)."""
-    text = "" if value is None else str(value)
-    if text and text[0] in "=+-@\t\r":
-        return "'" + text
-    return text
 
 
 @requires(Capability.VIEW_AUDIT_LOG)

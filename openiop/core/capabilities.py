@@ -14,5 +14,8 @@ class Capability(StrEnum):
     EDIT_PATIENT = "edit_patient"
     MANAGE_EPISODES = "manage_episodes"
     ASSIGN_CARE_TEAM = "assign_care_team"
+    ADMINISTER_MEASURES = "administer_measures"
+    ACKNOWLEDGE_ALERTS = "acknowledge_alerts"
+    VIEW_OUTCOMES = "view_outcomes"
     VIEW_AUDIT_LOG = "view_audit_log"
     CONFIGURE_SYSTEM = "configure_system"

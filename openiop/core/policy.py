@@ -8,6 +8,9 @@ project in which any URL leads to a view without one (fail closed, security.md R
 - ``@authenticated``: any signed-in staff member who has passed MFA where it is required.
 - ``@requires(capability)``: a staff member holding that capability in at least one program
   (or organization-wide). Object-level rules then live in each context's ``access.py``.
+- ``api_endpoint``: a ``/api/v1`` operation. The API authenticates every operation itself
+  (staff session, MFA, CSRF) and answers 401 in JSON instead of redirecting to a login page;
+  each operation then calls its context's access functions.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ POLICY_ATTRIBUTE = "openiop_policy"
 
 @dataclass(frozen=True, slots=True)
 class ViewPolicy:
-    kind: Literal["public", "authenticated", "capability"]
+    kind: Literal["public", "authenticated", "capability", "api"]
     capability: Capability | None = None
     # Reachable after the password step but before MFA (the MFA pages and logout).
     before_mfa: bool = False
@@ -49,6 +52,10 @@ def authenticated(*, before_mfa: bool = False) -> Callable[[ViewFunc], ViewFunc]
 
 def requires(capability: Capability) -> Callable[[ViewFunc], ViewFunc]:
     return _mark(ViewPolicy("capability", capability=capability))
+
+
+def api_endpoint[V: Callable[..., Any]](view: V) -> V:
+    return _mark(ViewPolicy("api"))(view)
 
 
 def policy_of(view: Callable[..., Any]) -> ViewPolicy | None:

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from openiop.programs.models import LevelOfCare, Program, Track
+from openiop.programs.models import Cohort, LevelOfCare, Program, Track
 
 
 class Language(models.TextChoices):
@@ -119,6 +119,9 @@ class EpisodeOfCare(models.Model):
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="episodes")
     track = models.ForeignKey(
         Track, null=True, blank=True, on_delete=models.PROTECT, related_name="episodes"
+    )
+    cohort = models.ForeignKey(
+        Cohort, null=True, blank=True, on_delete=models.PROTECT, related_name="episodes"
     )
     level_of_care = models.CharField(max_length=8, choices=LevelOfCare.choices)
     state = models.CharField(max_length=16, choices=EpisodeState.choices)

@@ -70,9 +70,13 @@ def patient_list_visible(user: Any, *, filters: PatientFilter) -> QuerySet[Patie
     )
 
 
-def patients_audit_listed(*, actor: Actor, patients: list[Patient]) -> None:
+def patients_audit_listed(
+    *, actor: Actor, patients: list[Patient], part2_ids: set[int] | None = None
+) -> None:
     """One PATIENT_LISTED row per patient shown, so each patient's access history includes
-    the lists they appeared in (decision recorded in docs/architecture.md)."""
+    the lists they appeared in (decision recorded in docs/architecture.md). Part 2 comes from
+    the ``is_part2`` annotation of ``patients_visible_to``, or from ``part2_ids`` when the
+    caller knows it from the episodes it listed."""
     audit_record_many(
         actor=actor,
         entries=[
@@ -80,7 +84,7 @@ def patients_audit_listed(*, actor: Actor, patients: list[Patient]) -> None:
                 action="PATIENT_LISTED",
                 category=DataCategory.DEMOGRAPHICS,
                 patient_id=p.pk,
-                part2=bool(getattr(p, "is_part2", False)),
+                part2=bool(getattr(p, "is_part2", False)) or p.pk in (part2_ids or set()),
                 object_type="patient",
                 object_id=str(p.pk),
             )

@@ -33,7 +33,7 @@ from openiop.patients.models import (
     Phase,
 )
 from openiop.patients.names import duplicate_prefix, name_key
-from openiop.programs.models import Program, Track
+from openiop.programs.models import Cohort, Program, Track
 
 EARLIEST_BIRTH_DATE = dt.date(1900, 1, 1)
 DEMOGRAPHIC_FIELDS = (
@@ -295,6 +295,25 @@ def episode_admit(
     episode.phase_since = admitted_on
     episode.save(update_fields=["state", "track", "admitted_on", "phase", "phase_since"])
     audit_record(actor=actor, entry=_entry("EPISODE_ADMITTED", episode, track_id=episode.track_id))
+    return episode
+
+
+@transaction.atomic
+def episode_assign_cohort(
+    *, actor: Actor, episode: EpisodeOfCare, cohort: Cohort | None
+) -> EpisodeOfCare:
+    """Place an admitted episode in a cohort of its track (or take it out). Audits
+    EPISODE_COHORT_ASSIGNED. Raises InvalidTransition unless admitted, ValidationError when
+    the cohort belongs to another track."""
+    _require_state(episode, (EpisodeState.ADMITTED,), "assign a cohort to")
+    if cohort is not None and cohort.track_id != episode.track_id:
+        raise ValidationError({"cohort": "That cohort meets in another track."})
+    episode.cohort = cohort
+    episode.save(update_fields=["cohort"])
+    audit_record(
+        actor=actor,
+        entry=_entry("EPISODE_COHORT_ASSIGNED", episode, cohort_id=episode.cohort_id),
+    )
     return episode
 
 

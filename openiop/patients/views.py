@@ -115,10 +115,14 @@ def _add_validation_errors(form: Any, exc: ValidationError) -> None:
 CHART_TABS = {
     "overview": ("PATIENT_VIEWED", DataCategory.DEMOGRAPHICS),
     "contacts": ("PATIENT_CONTACTS_VIEWED", DataCategory.CONTACTS),
+    "measures": ("PATIENT_MEASURES_VIEWED", DataCategory.MEASURES),
 }
 
 
-def _chart_context(request: HttpRequest, patient_id: int, tab: str) -> dict[str, Any]:
+def chart_context(request: HttpRequest, patient_id: int, tab: str) -> dict[str, Any]:
+    """Authorize and audit the chart tab ``tab`` of a patient and return the header's context.
+    Other contexts' chart tabs (measures) call it too. Raises Http404 for missing or not
+    yours."""
     action, category = CHART_TABS[tab]
     try:
         patient = patient_access(
@@ -158,7 +162,7 @@ def _chart_context(request: HttpRequest, patient_id: int, tab: str) -> dict[str,
 
 @requires(Capability.VIEW_PATIENTS)
 def patient_chart_view(request: HttpRequest, patient_id: int) -> HttpResponse:
-    context = _chart_context(request, patient_id, "overview")
+    context = chart_context(request, patient_id, "overview")
     context["forms"] = _episode_forms(context)
     return render(request, "patients/chart_overview.html", context)
 
@@ -171,7 +175,7 @@ def patient_contacts_view(request: HttpRequest, patient_id: int) -> HttpResponse
 def _contacts_page(
     request: HttpRequest, patient_id: int, form: ContactForm, *, status: int = 200
 ) -> HttpResponse:
-    context = _chart_context(request, patient_id, "contacts")
+    context = chart_context(request, patient_id, "contacts")
     context["contact_form"] = form
     context["contacts"] = contacts_with_release(context["patient"], today=context["today"])
     return render(request, "patients/chart_contacts.html", context, status=status)
@@ -222,7 +226,7 @@ def _episode_action(
 
 
 def _rerender_with_error(request: HttpRequest, patient_id: int, message: str) -> HttpResponse:
-    context = _chart_context(request, patient_id, "overview")
+    context = chart_context(request, patient_id, "overview")
     context["forms"] = _episode_forms(context)
     context["action_error"] = message
     return render(request, "patients/chart_overview.html", context, status=400)

@@ -144,6 +144,23 @@ class Track(models.Model):
         return minutes * len(self.weekdays) / 60
 
 
+class Cohort(models.Model):
+    """A standing group of peers in one track who move through treatment together
+    (6–12 patients is the usual IOP group size). Patients join through their episode."""
+
+    track = models.ForeignKey(Track, on_delete=models.PROTECT, related_name="cohorts")
+    name = models.CharField(max_length=200)
+    started_on = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["track", "name"], name="cohort_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Room(models.Model):
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="rooms")
     name = models.CharField(max_length=100)

@@ -7,7 +7,15 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from openiop.programs.models import LevelOfCare, Organization, Program, Room, Site, Track
+from openiop.programs.models import (
+    Cohort,
+    LevelOfCare,
+    Organization,
+    Program,
+    Room,
+    Site,
+    Track,
+)
 
 DEFAULT_HOUR_BANDS: dict[LevelOfCare, tuple[Decimal, Decimal]] = {
     # ASAM Criteria 3rd ed.: OP < 9 h/week, IOP (2.1) 9–19 h/week, PHP (2.5) >= 20 h/week for
@@ -78,3 +86,11 @@ def room_create(*, site: Site, name: str, capacity: int) -> Room:
     room.full_clean()
     room.save()
     return room
+
+
+@transaction.atomic
+def cohort_create(*, track: Track, name: str, started_on: dt.date) -> Cohort:
+    cohort = Cohort(track=track, name=name, started_on=started_on)
+    cohort.full_clean()
+    cohort.save()
+    return cohort

@@ -8,8 +8,8 @@ from openiop.accounts.roles import OrgRole, ProgramRole
 from openiop.audit.models import AuditEvent, DataCategory
 from openiop.audit.selectors import SORTABLE_COLUMNS, AuditFilter, audit_event_list
 from openiop.audit.services import Entry, audit_record_many
-from openiop.audit.views import neutralize
 from openiop.core.actor import Actor, ActorKind
+from openiop.core.spreadsheets import neutralize
 from tests.factories import login, staff
 
 pytestmark = pytest.mark.django_db
