@@ -86,10 +86,10 @@ class ErrorOut(Schema):
 
 
 def _score_out(response: MeasureResponse) -> dict[str, Any]:
-    fields = (
-        "id episode_id instrument version language timepoint source total severity "
-        "subscales flags answered prorated"
-    ).split()
+    fields = [
+        "id", "episode_id", "instrument", "version", "language", "timepoint", "source",
+        "total", "severity", "subscales", "flags", "answered", "prorated",
+    ]  # fmt: skip
     out = {name: getattr(response, name) for name in fields}
     out["due_on"] = response.due_on.isoformat()
     out["collected_on"] = response.collected_on.isoformat()

@@ -9,7 +9,6 @@ from typing import Any
 from django import template
 
 import engines.instruments as instruments
-
 from openiop.accounts.access import program_ids_with
 from openiop.core.capabilities import Capability
 from openiop.measures.models import SafetyAlert, Source, Timepoint
