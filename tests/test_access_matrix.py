@@ -39,6 +39,21 @@ ROUTES = {
     ),
     "waitlist": Route("patients:episode_transition", "post"),
     "care_team": Route("patients:care_team_assign", "post"),
+    "measures_chart": Route("measures:chart"),
+    "measures_fhir": Route("measures:fhir"),
+    "link_create": Route("measures:link_create", "post"),
+    "kiosk_start": Route("measures:kiosk_start", "post"),
+    "paper": Route("measures:paper"),
+    "alert_acknowledge": Route(
+        "measures:alert_acknowledge", "post", (("action_taken", "Called the patient."),)
+    ),
+    "measures_due": Route("measures:due"),
+    "outcomes": Route("measures:outcomes"),
+    "outcomes_csv": Route("measures:outcomes_csv"),
+    "outcomes_pdf": Route("measures:outcomes_pdf"),
+    "api_instruments": Route("api:instrument_list"),
+    "api_scores": Route("api:score_list"),
+    "api_fhir": Route("api:fhir_export"),
     "audit_report": Route("audit:report"),
     "audit_export": Route("audit:export"),
     "admin": Route("admin:index"),
@@ -46,6 +61,9 @@ ROUTES = {
 
 # The checked-in policy: who gets what. Any change here must be reviewed.
 READERS = set(PROGRAM_ROLES)
+ADMINISTER = READERS - {R.BILLING_SPECIALIST}
+ACKNOWLEDGE = {R.PROGRAM_DIRECTOR, R.THERAPIST, R.PRESCRIBER}
+OUTCOMES = {R.PROGRAM_DIRECTOR, R.BILLING_SPECIALIST}
 EXPECTED: dict[str, dict[object, int]] = {
     "dashboard": {r: 200 for r in READERS},
     "patient_list": {r: 200 for r in READERS},
@@ -55,6 +73,22 @@ EXPECTED: dict[str, dict[object, int]] = {
     "contact_add": {R.PROGRAM_DIRECTOR: 302, R.INTAKE_COORDINATOR: 302, R.CASE_MANAGER: 302},
     "waitlist": {R.PROGRAM_DIRECTOR: 302, R.INTAKE_COORDINATOR: 302},
     "care_team": {R.PROGRAM_DIRECTOR: 302, R.CASE_MANAGER: 302},
+    "measures_chart": {r: 200 for r in READERS},
+    "measures_fhir": {r: 200 for r in READERS},
+    # Nothing is due for a referred patient: the page explains it and sends the user back.
+    "link_create": {r: 302 for r in ADMINISTER},
+    "kiosk_start": {r: 302 for r in ADMINISTER},
+    "paper": {r: 200 for r in ADMINISTER},
+    "alert_acknowledge": {r: 404 for r in ACKNOWLEDGE},  # no such alert
+    "measures_due": {r: 200 for r in READERS},
+    "outcomes": {r: 200 for r in OUTCOMES},
+    "outcomes_csv": {r: 200 for r in OUTCOMES},
+    "outcomes_pdf": {r: 200 for r in OUTCOMES},
+    # The API answers in JSON: 401 without a staff session, and the patient is simply not
+    # found outside one's programs (auditors and admins reach no chart).
+    "api_instruments": {r: 200 for r in ALL},
+    "api_scores": {**{r: 200 for r in READERS}, OrgRole.AUDITOR: 404, OrgRole.SYSTEM_ADMIN: 404},
+    "api_fhir": {**{r: 200 for r in READERS}, OrgRole.AUDITOR: 404, OrgRole.SYSTEM_ADMIN: 404},
     "audit_report": {OrgRole.AUDITOR: 200},
     "audit_export": {OrgRole.AUDITOR: 200},
     "admin": {OrgRole.SYSTEM_ADMIN: 200},
@@ -67,17 +101,28 @@ def _user_for(role, program):
     return staff(org_role=role)
 
 
+# Values for the URL parameters other than the patient's.
+PARAMS: dict[str, object] = {
+    "transition": "admit",
+    "seat": "primary_therapist",
+    "alert_id": 1,
+    "instrument": "phq9",
+    "timepoint": "intake",
+    "due_on": "2026-01-05",
+}
+
+
 def _url(route: Route, p: Patient, episode: EpisodeOfCare) -> str:
     kwargs: dict[str, object] = {}
-    if route.name.startswith("patients:") and route.name not in {
-        "patients:list",
-        "patients:register",
-    }:
+    pattern = next(pt for _r, ns, pt in iter_url_views() if f"{ns}:{pt.name}" == route.name)
+    params = set(pattern.pattern.converters)
+    if "patient_id" in params:
         kwargs["patient_id"] = p.pk
+    if "episode_id" in params:
+        kwargs["episode_id"] = episode.pk
+    kwargs.update({k: v for k, v in PARAMS.items() if k in params})
     if route.name == "patients:episode_transition":
-        kwargs.update(episode_id=episode.pk, transition="waitlist")
-    if route.name == "patients:care_team_assign":
-        kwargs.update(episode_id=episode.pk, seat="primary_therapist")
+        kwargs["transition"] = "waitlist"
     return reverse(route.name, kwargs=kwargs)
 
 
@@ -103,6 +148,10 @@ def test_matrix_covers_every_url_in_the_project():
         "accounts:logout",
         "accounts:mfa_verify",
         "accounts:mfa_setup",
+        "measures:portal",  # public: the token is the credential (tests/measures/test_portal.py)
+        "api:response_submit",  # a JSON POST with an Idempotency-Key (tests/measures/test_api.py)
+        "api:openapi-json",  # the schema names operations, not data
+        "api:api-root",  # ninja's index of the API, same as the schema
     }
     named = set()
     for _route, namespace, pattern in iter_url_views():
@@ -118,6 +167,9 @@ def test_anonymous_is_sent_to_login_everywhere_but_public_pages(client):
     for route in ROUTES.values():
         url = _url(route, p, p.episodes.get())
         response = getattr(client, route.method)(url)
+        if route.name.startswith("api:"):
+            assert response.status_code == 401, url
+            continue
         assert response.status_code == 302, url
         assert reverse("accounts:login") in response["Location"]
     assert client.get(reverse("health")).status_code == 200
@@ -130,15 +182,15 @@ def _patient_urls(p: Patient, episode: EpisodeOfCare) -> list[tuple[str, str]]:
         params = set(pattern.pattern.converters)
         if "patient_id" not in params:
             continue
+        if f"{namespace}:{pattern.name}" == "api:response_submit":
+            continue  # JSON body; its isolation is tested in tests/measures/test_api.py
         kwargs: dict[str, object] = {"patient_id": p.pk}
         if "episode_id" in params:
             kwargs["episode_id"] = episode.pk
-        if "transition" in params:
-            kwargs["transition"] = "admit"
-        if "seat" in params:
-            kwargs["seat"] = "primary_therapist"
+        kwargs.update({k: v for k, v in PARAMS.items() if k in params})
         url = reverse(f"{namespace}:{pattern.name}", kwargs=kwargs)
-        urls.append((url, "post" if "/episodes/" in url or url.endswith("/add/") else "get"))
+        writes = ("/episodes/" in url and "/paper/" not in url) or url.endswith(("/add/", "/acknowledge/"))
+        urls.append((url, "post" if writes else "get"))
     assert len(urls) >= 5
     return urls
 

@@ -40,8 +40,10 @@ class QuestionnaireForm(forms.Form):
         return _label(self.instrument.instructions, self.language)
 
     def answers(self) -> list[int | None]:
-        """The answers in item order; call after is_valid()."""
-        return [self.cleaned_data.get(f"item_{item.number}") for item in self.instrument.items]
+        """The answers in item order, without those the form told the respondent to skip;
+        call after is_valid()."""
+        given = [self.cleaned_data.get(f"item_{item.number}") for item in self.instrument.items]
+        return instruments.drop_skipped(self.instrument, given)
 
     def add_scoring_error(self, message: str) -> None:
         self.add_error(None, message)

@@ -106,16 +106,16 @@ def _score(
 
 
 def _open_occasion(
-    episode: EpisodeOfCare, instrument: str, timepoint: str, due_on: dt.date
+    episode: EpisodeOfCare, instrument: str, timepoint: str, due_on: dt.date, on: dt.date
 ) -> Occasion:
-    """The occasion a submission answers, if its window is open today. Raises NotScheduled
-    or OccasionClosed with a sentence the patient or clinician can act on."""
-    today = episode_today(episode)
+    """The occasion a submission answers, if its window is open on ``on`` (the day the
+    patient answered). Raises NotScheduled or OccasionClosed with a sentence the patient or
+    clinician can act on."""
     schedule = schedule_pairs(episode.program_id)
-    for occasion in episode_occasions(episode, schedule, today=today):
+    for occasion in episode_occasions(episode, schedule, today=episode_today(episode)):
         if occasion.key != (instrument, timepoint, due_on):
             continue
-        status = occasion.status(today, ())
+        status = occasion.status(on, ())
         if status is Status.MISSED:
             raise OccasionClosed(
                 f"This questionnaire could be answered until {occasion.closes_on:%b %d, %Y}; "
@@ -152,15 +152,24 @@ def response_record(
     language: str = "en",
     version: str | None = None,
     entered_by: User | None = None,
+    collected_on: dt.date | None = None,
 ) -> Recorded:
     """Score and store one completed questionnaire for an open occasion of ``episode``.
+
+    ``collected_on`` is the local date the patient answered (default today), for a paper
+    form or an offline device that is entered later; it must lie in the occasion's window
+    and not in the future.
 
     A safety flag raises a SafetyAlert in the same transaction. Audits
     MEASURE_RESPONSE_RECORDED (and SAFETY_ALERT_RAISED). Raises InvalidAnswers,
     NotScheduled, OccasionClosed or AlreadyAnswered; nothing is written then.
     """
     instrument = _instrument(instrument_id, version)
-    occasion = _open_occasion(episode, instrument.id, timepoint, due_on)
+    today = episode_today(episode)
+    on = collected_on or today
+    if on > today:
+        raise NotScheduled("The date answered cannot be in the future.")
+    occasion = _open_occasion(episode, instrument.id, timepoint, due_on, on)
     if MeasureResponse.objects.filter(
         episode=episode, instrument=instrument.id, timepoint=timepoint, due_on=due_on
     ).exists():
@@ -168,7 +177,9 @@ def response_record(
             f"The {instrument.short_title} for this occasion is already recorded."
         )
     result = _score(instrument, answers, language)
-    response = _save_response(episode, occasion, instrument, result, answers, source, entered_by)
+    response = _save_response(
+        episode, occasion, instrument, result, answers, source, entered_by, on
+    )
     audit_record(
         actor=actor,
         entry=_entry(
@@ -193,6 +204,7 @@ def _save_response(
     answers: Sequence[int | None],
     source: Source,
     entered_by: User | None,
+    collected_on: dt.date,
 ) -> MeasureResponse:
     response = MeasureResponse(
         patient_id=episode.patient_id,
@@ -202,7 +214,7 @@ def _save_response(
         language=result.language,
         timepoint=occasion.timepoint,
         due_on=occasion.due_on,
-        collected_on=episode_today(episode),
+        collected_on=collected_on,
         submitted_at=clock.now(),
         source=source,
         entered_by=entered_by,

@@ -1,0 +1,113 @@
+import pytest
+
+from engines.outcomes import NORMS, pre_post
+
+PHQ9 = NORMS["phq9"]  # cut-off 10, remission < 5, computed minimum reliable change 5.06
+
+# (pre, post)       category      response (post <= pre/2)  remission (< 5)  post < 10
+PAIRS = [
+    (20, 8),  #      recovered     yes                       no               yes
+    (18, 12),  #     improved      no                        no               no
+    (15, 14),  #     unchanged     no                        no               no
+    (9, 3),  #       improved*     yes                       yes              yes  (*started below)
+    (12, 19),  #     deteriorated  no                        no               no
+    (10, 4),  #      recovered     yes                       yes              yes
+]
+
+
+def test_counts_for_a_hand_classified_group():
+    # when
+    result = pre_post("phq9", PAIRS, PHQ9)
+
+    # then
+    assert result.n_pairs == 6
+    assert (result.recovered, result.improved, result.unchanged, result.deteriorated) == (
+        2,
+        2,
+        1,
+        1,
+    )
+    assert result.reliable_improvement == 4
+    assert result.reliable_deterioration == 1
+    assert result.started_below_cutoff == 1
+    assert result.response == 3
+    assert result.remission == 2
+    assert result.below_cutoff_post == 3
+
+
+def test_descriptives_and_effect_sizes_are_carried():
+    result = pre_post("phq9", PAIRS, PHQ9)
+
+    assert result.pre.mean == pytest.approx(84 / 6)
+    assert result.post.mean == pytest.approx(60 / 6)
+    assert result.d_av.kind == "d_av"
+    assert result.d_z.kind == "d_z"
+    assert result.d_av.n == result.d_z.n == 6
+    assert result.d_av.value is not None
+    assert result.d_av.value > 0  # symptoms fell on average
+
+
+def test_percentages_are_of_all_pairs():
+    result = pre_post("phq9", PAIRS, PHQ9)
+
+    assert result.pct(result.recovered) == pytest.approx(100 * 2 / 6)
+    assert result.pct(result.response) == pytest.approx(50.0)
+    assert result.pct(None) is None
+
+
+def test_published_threshold_changes_the_counts():
+    # A 5.5-point drop is reliable under the computed 5.06 but not under the published 6.
+    pairs = [(16, 10.5), (20, 8)]
+
+    computed = pre_post("phq9", pairs, PHQ9)
+    published = pre_post("phq9", pairs, PHQ9, threshold=PHQ9.published_reliable_change)
+
+    assert computed.reliable_improvement == 2
+    assert published.reliable_improvement == 1
+    assert published.unchanged == 1
+
+
+def test_without_norms_only_descriptives_effect_sizes_and_response():
+    result = pre_post("auditc", [(8, 3), (6, 5)], None)
+
+    assert result.response == 1
+    for count in (
+        result.reliable_improvement,
+        result.reliable_deterioration,
+        result.recovered,
+        result.improved,
+        result.unchanged,
+        result.deteriorated,
+        result.started_below_cutoff,
+        result.remission,
+        result.below_cutoff_post,
+    ):
+        assert count is None
+    assert result.pct(result.recovered) is None
+
+
+def test_remission_is_none_when_the_instrument_has_no_rule():
+    result = pre_post("gad7", [(12, 3), (10, 9)], NORMS["gad7"])
+
+    assert result.remission is None
+    assert result.recovered == 1
+
+
+def test_empty_group():
+    result = pre_post("phq9", [], PHQ9)
+
+    assert result.n_pairs == 0
+    assert result.pre.mean is None
+    assert result.d_av.value is None
+    assert result.recovered == 0
+    assert result.pct(result.recovered) is None
+
+
+def test_norms_of_another_instrument_are_refused():
+    with pytest.raises(ValueError, match="gad7"):
+        pre_post("phq9", PAIRS, NORMS["gad7"])
+
+
+def test_threshold_without_norms_is_refused():
+    with pytest.raises(ValueError, match="needs norms"):
+        pre_post("auditc", [(8, 3)], None, threshold=2)
