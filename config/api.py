@@ -67,5 +67,6 @@ def urls() -> tuple[list[Any], str, str]:
     """The API's URL patterns, each marked as an API operation for the E001 check."""
     patterns, app_name, namespace = api.urls
     for pattern in patterns:
-        api_endpoint(pattern.callback)
+        if pattern.callback is not None:
+            api_endpoint(pattern.callback)
     return patterns, app_name, namespace

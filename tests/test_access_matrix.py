@@ -189,7 +189,9 @@ def _patient_urls(p: Patient, episode: EpisodeOfCare) -> list[tuple[str, str]]:
             kwargs["episode_id"] = episode.pk
         kwargs.update({k: v for k, v in PARAMS.items() if k in params})
         url = reverse(f"{namespace}:{pattern.name}", kwargs=kwargs)
-        writes = ("/episodes/" in url and "/paper/" not in url) or url.endswith(("/add/", "/acknowledge/"))
+        writes = ("/episodes/" in url and "/paper/" not in url) or url.endswith(
+            ("/add/", "/acknowledge/")
+        )
         urls.append((url, "post" if writes else "get"))
     assert len(urls) >= 5
     return urls

@@ -5,7 +5,7 @@ access → one service or selector → serialize."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import Http404, HttpRequest
 from ninja import Header, Router, Schema, Status
@@ -143,7 +143,7 @@ def response_submit(
     request: HttpRequest,
     patient_id: int,
     payload: ResponseIn,
-    idempotency_key: str | None = Header(default=None, alias="Idempotency-Key"),
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
 ) -> Status[dict[str, Any]]:
     """Scores and stores the answers for an open occasion. A retry with the same key returns
     the first response unchanged; the same key with other answers is refused (422)."""

@@ -55,9 +55,14 @@ class OutcomesFilterForm(forms.Form):
 def _form(request: HttpRequest) -> tuple[OutcomesFilterForm, Filters | None]:
     program_ids = program_ids_with(request.user, Capability.VIEW_OUTCOMES)
     today = clock.now().date()
-    initial = {"group_by": GroupBy.PROGRAM, "start": today - dt.timedelta(days=365), "end": today}
+    initial: dict[str, Any] = {
+        "group_by": GroupBy.PROGRAM,
+        "start": today - dt.timedelta(days=365),
+        "end": today,
+    }
     data = request.GET if request.GET else None
     form = OutcomesFilterForm(data, program_ids=program_ids, initial=initial)
+    chosen: dict[str, Any]
     if data is None:
         chosen = initial
     elif form.is_valid():
@@ -170,7 +175,7 @@ def outcomes_csv(request: HttpRequest) -> HttpResponse:
 
 @requires(Capability.VIEW_OUTCOMES)
 def outcomes_pdf(request: HttpRequest) -> HttpResponse:
-    from weasyprint import HTML  # heavy import, only for this view
+    from weasyprint import HTML  # type: ignore[import-untyped]  # heavy; only this view
 
     _, filters = _form(request)
     if filters is None:

@@ -199,8 +199,8 @@ def due_list(user: Any) -> list[DueRow]:
     keys = MeasureResponse.objects.filter(episode__in=[e.pk for e in episodes]).values_list(
         "episode_id", "instrument", "timepoint", "due_on"
     )
-    for episode_id, *key in keys:
-        answered[episode_id].add((key[0], key[1], key[2]))
+    for episode_id, instrument, timepoint, due_on in keys:
+        answered[episode_id].add((instrument, timepoint, due_on))
     rows = []
     for episode in episodes:
         today = clock.localdate(episode.program.zone)
@@ -209,8 +209,8 @@ def due_list(user: Any) -> list[DueRow]:
         ):
             status = occasion.status(today, answered[episode.pk])
             if status in (Status.DUE, Status.OVERDUE):
-                instrument = instruments.get(occasion.instrument)
-                rows.append(DueRow(episode, occasion, status, instrument, today))
+                spec = instruments.get(occasion.instrument)
+                rows.append(DueRow(episode, occasion, status, spec, today))
     rows.sort(key=lambda r: (r.status is not Status.OVERDUE, r.occasion.due_on, r.episode.pk))
     return rows
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import time_machine
@@ -68,7 +69,7 @@ def scenario(*, part2: bool = False, primary: bool = True) -> Scenario:
 
 def record(
     s: Scenario,
-    answers: list[int | None],
+    answers: Sequence[int | None],
     *,
     instrument: str = "phq9",
     timepoint: str = Timepoint.INTAKE,
