@@ -87,7 +87,9 @@ def _page(
     language = context.get("language", "en")
     context = {"text": TEXT[language], **context}
     response = render(request, template, context, status=status)
-    response["Referrer-Policy"] = "no-referrer"  # the token must not leak to other sites
+    # The token must not leak to other sites; "no-referrer" would also make browsers send
+    # "Origin: null" on the form post, which Django's CSRF check rightly refuses.
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

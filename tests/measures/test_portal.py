@@ -89,7 +89,7 @@ def test_the_portal_page_takes_answers_and_shows_crisis_resources_on_item_9(clie
         page = client.get(url)
         assert page.status_code == 200
         assert "Little interest or pleasure" in page.content.decode()
-        assert page["Referrer-Policy"] == "no-referrer"
+        assert page["Referrer-Policy"] == "same-origin"
         done = client.post(url, _post_data(PHQ9_ITEM9))
         again = client.post(url, _post_data(PHQ9_ITEM9))
     assert done.status_code == 200
