@@ -225,7 +225,7 @@ def alerts_for(user: Any) -> list[SafetyAlert]:
     )
     return [
         n.alert
-        for n in notices.select_related("alert__patient", "alert__response").order_by(
-            "-alert__raised_at"
-        )
+        for n in notices.select_related(
+            "alert__patient", "alert__response", "alert__episode__program"
+        ).order_by("-alert__raised_at")
     ]

@@ -200,3 +200,17 @@ def test_an_auditor_cannot_see_measures(client: Client):
         client.get(reverse("measures:chart", kwargs={"patient_id": s.patient.pk})).status_code
         == 403
     )
+
+
+def test_the_alert_reaches_the_primary_clinicians_today_page_only(client: Client):
+    s = scenario()
+    with at(ADMITTED):
+        record(s, PHQ9_ITEM9)
+        factories.login(client, s.therapist)
+        mine = client.get(reverse("dashboard:today")).content.decode()
+        colleague = Client()
+        factories.login(colleague, factories.staff(ProgramRole.GROUP_FACILITATOR, s.ps.program))
+        theirs = colleague.get(reverse("dashboard:today")).content.decode()
+    assert "Safety alert for you" in mine
+    assert s.patient.legal_family_name in mine
+    assert "Safety alert for you" not in theirs
