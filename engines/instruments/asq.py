@@ -83,7 +83,8 @@ INSTRUMENT = Instrument(
     licence="Public domain (National Institute of Mental Health, U.S. Government work).",
     missing_rule="A blank answer to questions 1–4 counts as a refusal, which NIMH scores as a "
     "positive screen; question 5 is asked only after a positive screen, and a blank "
-    "question 5 on a positive screen is treated as acute.",
+    "question 5 on a positive screen is treated as acute; a 'yes' to question 5 is always an "
+    "acute positive screen.",
     languages=("en",),
 )
 
