@@ -47,9 +47,9 @@ class UserAdmin(DjangoUserAdmin[User]):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin[Membership]):
-    list_display = ["user", "program", "role", "caseload_cap", "is_active"]
-    list_filter = ["program", "role", "is_active"]
-    fields = ["user", "program", "role", "caseload_cap", "is_active"]
+    list_display = ["user", "program", "role", "caseload_cap", "on_call", "is_active"]
+    list_filter = ["program", "role", "on_call", "is_active"]
+    fields = ["user", "program", "role", "caseload_cap", "on_call", "is_active"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         # A different role or program is a new membership, so the change history stays true.
@@ -64,6 +64,7 @@ class MembershipAdmin(admin.ModelAdmin[Membership]):
                 program=obj.program,
                 role=ProgramRole(obj.role),
                 caseload_cap=obj.caseload_cap,
+                on_call=obj.on_call,
             )
         elif obj.pk:
             membership_revoke(actor=actor, membership=obj)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from openiop.programs.models import Organization, Program, Room, Site, Track
+from openiop.programs.models import Cohort, Organization, Program, Room, Site, Track
 
 
 @admin.register(Organization)
@@ -41,3 +41,10 @@ class ProgramAdmin(admin.ModelAdmin[Program]):
 class RoomAdmin(admin.ModelAdmin[Room]):
     list_display = ["name", "site", "capacity"]
     fields = ["site", "name", "capacity"]
+
+
+@admin.register(Cohort)
+class CohortAdmin(admin.ModelAdmin[Cohort]):
+    list_display = ["name", "track", "started_on"]
+    list_filter = ["track__program"]
+    fields = ["track", "name", "started_on"]

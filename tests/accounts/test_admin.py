@@ -21,11 +21,13 @@ def test_granting_and_revoking_a_role_in_the_admin_is_audited(client):
             "program": ps.program.pk,
             "role": ProgramRole.THERAPIST,
             "caseload_cap": "12",
+            "on_call": "on",
             "is_active": "on",
         },
     )
     assert response.status_code == 302
     membership = Membership.objects.get(user=clinician)
+    assert membership.on_call
     granted = AuditEvent.objects.get(action="MEMBERSHIP_GRANTED", object_id=str(clinician.pk))
     assert granted.actor_id == admin_user.pk
     assert granted.detail["role"] == "therapist"
@@ -44,3 +46,22 @@ def test_patients_are_not_in_the_admin(client):
     assert "Memberships" in body
     assert "Patients" not in body
     assert "Audit" not in body
+
+
+def test_a_program_schedule_is_configured_in_the_admin(client):
+    from openiop.measures.models import ScheduleEntry
+
+    ps = program_setup()
+    login(client, staff(org_role=OrgRole.SYSTEM_ADMIN))
+    url = reverse("admin:measures_scheduleentry_add")
+    unknown = client.post(
+        url, {"program": ps.program.pk, "instrument": "cssrs", "timepoint": "weekly"}
+    )
+    assert unknown.status_code == 200  # the form refuses an instrument the engine lacks
+    added = client.post(
+        url, {"program": ps.program.pk, "instrument": "phq9", "timepoint": "weekly"}
+    )
+    assert added.status_code == 302
+    assert list(ScheduleEntry.objects.values_list("instrument", "timepoint")) == [
+        ("phq9", "weekly")
+    ]

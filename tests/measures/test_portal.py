@@ -157,3 +157,33 @@ def test_a_kiosk_hand_over_signs_staff_out_and_opens_the_questionnaires(client: 
     assert page.status_code == 200
     assert PortalLink.objects.get().kiosk
     assert client.get(reverse("patients:list")).status_code == 302  # back to the login page
+
+
+def test_a_link_to_a_weekly_measure_closes_when_the_patient_is_discharged(client: Client):
+    from openiop.patients import services as patient_services
+    from openiop.patients.models import DischargeReason
+
+    s = scenario()
+    week1 = ADMITTED + dt.timedelta(days=7)
+    with at(ADMITTED):
+        services.portal_submit(
+            actor=SYSTEM,
+            token=_link(s)[1],
+            answers={"phq9": PHQ9_MODERATE, "gad7": [1] * 7},
+        )
+    with at(week1):
+        _, token = _link(s)
+    with at(week1):
+        s.episode.refresh_from_db()
+        patient_services.episode_discharge(
+            actor=SYSTEM,
+            episode=s.episode,
+            reason=DischargeReason.STEP_DOWN,
+            on=week1 - dt.timedelta(days=1),
+        )
+        response = client.post(
+            reverse("measures:portal", kwargs={"token": token}), _post_data(PHQ9_MODERATE)
+        )
+    assert response.status_code == 410
+    assert "closed" in response.content.decode()
+    assert MeasureResponse.objects.filter(timepoint="weekly").count() == 0
