@@ -1,9 +1,11 @@
 """Apply the demo plan through the services, so every row is validated and audited.
 
 ``seed_demo`` writes the whole synthetic organization in one transaction, acting as
-``Actor.system("seed-demo")``: the layout (organization, sites, rooms, programs, tracks),
-the staff and their memberships, then each patient's registration, contact, episode
-transitions and care team, in the plan's order. It never saves a model directly.
+``Actor.system("seed-demo")``: the layout (organization, sites, rooms, programs, tracks,
+cohorts, measurement schedules), the staff and their memberships, then each patient's
+registration, contact, episode transitions, care team, cohort and questionnaires, in the
+plan's order (``openiop.devtools.demo_measures`` for the measures). It never saves a model
+directly.
 """
 
 from __future__ import annotations
@@ -18,13 +20,30 @@ from openiop.accounts.roles import OrgRole, Principal
 from openiop.accounts.services import membership_grant, staff_create
 from openiop.core import clock
 from openiop.core.actor import Actor
+from openiop.devtools import demo_measures as measures
 from openiop.devtools.layout import ORGANIZATION, PROGRAM_NAMES, PROGRAMS, SITES, ProgramSpec
-from openiop.devtools.plan import DemoPlan, LoginPlan, PatientPlan, Stay, plan_demo, stay_dates
+from openiop.devtools.measures_plan import SCHEDULES, StayMeasures, plan_measures, stay_responses
+from openiop.devtools.plan import (
+    DemoPlan,
+    LoginPlan,
+    PatientPlan,
+    Stay,
+    StayDates,
+    plan_demo,
+    stay_dates,
+)
 from openiop.devtools.roster import ALL_PROGRAMS, STAFF, StaffSpec
 from openiop.patients import services as patients
-from openiop.patients.models import EpisodeOfCare, EpisodeState, Patient, PatientContact, Phase
+from openiop.patients.models import (
+    EpisodeOfCare,
+    EpisodeState,
+    Language,
+    Patient,
+    PatientContact,
+    Phase,
+)
 from openiop.programs import services as programs
-from openiop.programs.models import Program, Room, Site, Track
+from openiop.programs.models import Cohort, Program, Room, Site, Track
 
 ACTOR = Actor.system("seed-demo")
 
@@ -44,15 +63,19 @@ class DemoResult:
     counts: tuple[tuple[str, int], ...]
     states: tuple[tuple[str, int], ...]
     phases: tuple[tuple[str, int], ...]
+    measures: measures.MeasuresSummary
 
 
 @dataclass(frozen=True, slots=True)
 class _Built:
-    """What the layout and staff steps created, for the patient step to refer to."""
+    """What the layout and staff steps created, for the patient step to refer to, and each
+    admitted stay's planned measures by (patient index, stay index)."""
 
     programs: dict[str, Program]
     tracks: dict[str, Track]
     staff: dict[str, User]
+    cohorts: dict[str, list[Cohort]]
+    measures: dict[tuple[int, int], StayMeasures]
 
 
 def demo_data_present() -> bool:
@@ -63,14 +86,25 @@ def demo_data_present() -> bool:
 @transaction.atomic
 def seed_demo(*, seed: int) -> DemoResult:
     """Create the demo organization for ``seed``. Side effects: writes the layout, staff,
-    memberships, patients, contacts, episodes and care teams, with their audit events, in
-    one transaction (all or nothing)."""
+    memberships, patients, contacts, episodes, care teams, cohorts, measurement schedules,
+    questionnaire responses and safety alerts, with their audit events, in one transaction
+    (all or nothing)."""
     plan = plan_demo(seed)
+    planned = plan_measures(plan)
     program_map, tracks = _build_layout()
-    built = _Built(program_map, tracks, _build_staff(plan, program_map))
-    for patient in plan.patients:
-        _build_patient(patient, built)
-    return DemoResult(seed, _logins(plan), _counts(), *_episode_counts())
+    measures.build_schedules(ACTOR, program_map)
+    built = _Built(
+        program_map,
+        tracks,
+        _build_staff(plan, program_map),
+        measures.build_cohorts(tracks),
+        {(m.patient, m.stay): m for m in planned.stays},
+    )
+    people = [_build_patient(index, p, built) for index, p in enumerate(plan.patients)]
+    summary = measures.summarize(
+        planned, alert=people[planned.alert], due=people[planned.due_today]
+    )
+    return DemoResult(seed, _logins(plan), _counts(), *_episode_counts(), summary)
 
 
 def _build_layout() -> tuple[dict[str, Program], dict[str, Track]]:
@@ -132,13 +166,14 @@ def _build_staff(plan: DemoPlan, program_map: dict[str, Program]) -> dict[str, U
                 program=program_map[seat.program],
                 role=seat.role,
                 caseload_cap=seat.caseload_cap,
+                on_call=seat.on_call,
             )
     return users
 
 
-def _build_patient(plan: PatientPlan, built: _Built) -> Patient:
-    """Register the patient in their first stay's program, add their contact, then play
-    each stay's history. Audits through the patient services."""
+def _build_patient(index: int, plan: PatientPlan, built: _Built) -> Patient:
+    """Register the patient (``index`` in the plan) in their first stay's program, add their
+    contact, then play each stay's history. Audits through the patient services."""
     first = built.programs[plan.stays[0].program]
     today = clock.localdate(first.zone)
     person = plan.persona
@@ -157,10 +192,13 @@ def _build_patient(plan: PatientPlan, built: _Built) -> Patient:
     )
     _add_contact(plan, patient, today)
     episode = patient.episodes.get()
-    for index, stay in enumerate(plan.stays):
-        if index:
+    for number, stay in enumerate(plan.stays):
+        if number:
             episode = _reopen(patient, stay, built)
-        _play_stay(episode, stay, built)
+        dates = _play_stay(episode, stay, built)
+        spec = built.measures.get((index, number))
+        if spec is not None:
+            _answer(episode, stay, dates, spec, plan, built)
     return patient
 
 
@@ -193,9 +231,9 @@ def _add_contact(plan: PatientPlan, patient: Patient, today: dt.date) -> None:
     )
 
 
-def _play_stay(episode: EpisodeOfCare, stay: Stay, built: _Built) -> None:
+def _play_stay(episode: EpisodeOfCare, stay: Stay, built: _Built) -> StayDates:
     """Walk ``episode`` through the stay's transitions on their dates, assigning the care
-    team on admission. Audits each transition and assignment."""
+    team and cohort on admission. Audits each transition and assignment. Returns the dates."""
     dates = stay_dates(stay, clock.localdate(episode.program.zone))
     if dates.waitlisted:
         patients.episode_waitlist(actor=ACTOR, episode=episode, on=dates.waitlisted)
@@ -203,12 +241,37 @@ def _play_stay(episode: EpisodeOfCare, stay: Stay, built: _Built) -> None:
         track = built.tracks[stay.track]
         patients.episode_admit(actor=ACTOR, episode=episode, track=track, on=dates.admitted)
         _assign_team(episode, stay, built)
+        measures.join_cohort(ACTOR, episode, built.cohorts[stay.track])
         for phase, on in dates.phases:
             patients.episode_change_phase(actor=ACTOR, episode=episode, phase=phase, on=on)
     if dates.discharged and stay.reason:
         patients.episode_discharge(
             actor=ACTOR, episode=episode, reason=stay.reason, on=dates.discharged
         )
+    return dates
+
+
+def _answer(
+    episode: EpisodeOfCare,
+    stay: Stay,
+    dates: StayDates,
+    spec: StayMeasures,
+    plan: PatientPlan,
+    built: _Built,
+) -> None:
+    """Record the stay's planned questionnaires, once its dates are all set. Paper forms are
+    transcribed by the primary therapist, who also acts on the alerts that were handled."""
+    therapist = built.staff.get(stay.therapist)
+    planned = stay_responses(
+        spec,
+        dates,
+        clock.localdate(episode.program.zone),
+        SCHEDULES[stay.program],
+        spanish=plan.persona.language == Language.SPANISH,
+        paper=therapist is not None,
+    )
+    responder = therapist or built.staff["director"]
+    measures.record_responses(ACTOR, episode, planned, transcriber=therapist, responder=responder)
 
 
 def _assign_team(episode: EpisodeOfCare, stay: Stay, built: _Built) -> None:

@@ -122,3 +122,14 @@ PROGRAMS: tuple[ProgramSpec, ...] = (
 )
 
 PROGRAM_NAMES: dict[str, str] = {p.key: p.name for p in PROGRAMS}
+
+# Each track runs three cohorts, started this many days before the seeding day; a patient joins
+# the latest cohort that had started by their admission (the earliest demo admission is about
+# 460 days back).
+COHORT_STARTS: tuple[int, ...] = (470, 250, 90)
+
+
+def cohort_name(track: str, number: int) -> str:
+    """E.g. "Adult IOP – Morning – Cohort B" for ``number`` 1: unique across tracks, so the
+    outcomes report grouped by cohort is readable."""
+    return f"{track} {DASH} Cohort {chr(ord('A') + number)}"

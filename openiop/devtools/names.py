@@ -88,6 +88,16 @@ POOL: tuple[Persona, ...] = (
     Persona("Elijah", "Moreno", HE),
     Persona("Riley", "Sandoval", THEY),
     Persona("Benjamin", "Adeyemi", HE, EN, "Ben"),
+    Persona("Valeria", "Cisneros", SHE, ES),
+    Persona("Guadalupe", "Treviño", SHE, ES, "Lupe"),
+    Persona("Ignacio", "Barrera", HE, ES),
+    Persona("Samira", "Aziz", SHE),
+    Persona("Tobias", "Fairchild", HE),
+    Persona("Imani", "Okonkwo", SHE),
+    Persona("Ezra", "Blum", HE),
+    Persona("Leilani", "Kahale", SHE),
+    Persona("Mateo", "Villalobos", HE),
+    Persona("Sage", "Holloway", THEY),
 )
 
 # (name, relationship) pairs for emergency contacts and people with a release.

@@ -18,7 +18,7 @@ from openiop.devtools.layout import ADULT_IOP, ADULT_PHP, PROGRAMS, SUD_IOP
 from openiop.devtools.names import CONTACTS, FEATURED, POOL, Persona
 from openiop.devtools.passphrases import passphrase
 from openiop.devtools.roster import STAFF, members
-from openiop.patients.models import DischargeReason, Phase
+from openiop.patients.models import DischargeReason, Language, Phase
 from openiop.patients.names import fold
 from openiop.programs.models import LevelOfCare
 
@@ -43,9 +43,10 @@ class Course(StrEnum):
     NOT_ADMITTED = "not_admitted"
     READMITTED = "readmitted"
     STEPPED_DOWN_TO_IOP = "stepped_down_to_iop"
+    ALUMNUS = "alumnus"  # discharged 2-11 months ago, so follow-ups have come due
 
 
-# How many patients of each course each program gets: 18 + 12 + 15 = 45.
+# How many patients of each course each program gets: 25 + 16 + 20 = 61.
 CASELOAD: dict[str, tuple[tuple[Course, int], ...]] = {
     ADULT_IOP: (
         (Course.REFERRED, 2),
@@ -57,6 +58,7 @@ CASELOAD: dict[str, tuple[tuple[Course, int], ...]] = {
         (Course.STEP_DOWN, 1),
         (Course.NO_PROGRESS, 1),
         (Course.NOT_ADMITTED, 1),
+        (Course.ALUMNUS, 7),
     ),
     ADULT_PHP: (
         (Course.REFERRED, 1),
@@ -66,6 +68,7 @@ CASELOAD: dict[str, tuple[tuple[Course, int], ...]] = {
         (Course.GOALS_MET, 1),
         (Course.STEPPED_DOWN_TO_IOP, 2),
         (Course.NO_PROGRESS, 1),
+        (Course.ALUMNUS, 4),
     ),
     SUD_IOP: (
         (Course.REFERRED, 2),
@@ -77,6 +80,7 @@ CASELOAD: dict[str, tuple[tuple[Course, int], ...]] = {
         (Course.NO_PROGRESS, 1),
         (Course.PATIENT_CHOICE, 1),
         (Course.READMITTED, 1),
+        (Course.ALUMNUS, 5),
     ),
 }
 
@@ -91,6 +95,18 @@ _STAY_DAYS: dict[tuple[Course, bool], tuple[int, int]] = {
     (Course.NO_PROGRESS, False): (21, 49),
     (Course.NO_PROGRESS, True): (10, 21),
     (Course.PATIENT_CHOICE, False): (7, 30),
+}
+# How earlier patients' stays ended, by level (PHP or not): mostly with their goals met.
+_ALUMNI_COURSES: dict[bool, tuple[Course, ...]] = {
+    False: (
+        Course.GOALS_MET,
+        Course.GOALS_MET,
+        Course.GOALS_MET,
+        Course.STEP_DOWN,
+        Course.NO_PROGRESS,
+        Course.PATIENT_CHOICE,
+    ),
+    True: (Course.GOALS_MET, Course.GOALS_MET, Course.GOALS_MET, Course.NO_PROGRESS),
 }
 
 
@@ -144,6 +160,7 @@ class DemoPlan:
     seed: int
     logins: tuple[LoginPlan, ...]
     patients: tuple[PatientPlan, ...]
+    due_today: int  # index in ``patients`` of the one whose weekly measures fall due today
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,7 +190,8 @@ def plan_demo(seed: int) -> DemoPlan:
     ]
     # Registration order follows referral dates, so MRNs rise with time as in a real chart.
     drafts.sort(key=lambda p: -p.stays[0].referred_ago)
-    return DemoPlan(seed=seed, logins=logins, patients=_with_care_teams(rng, drafts))
+    patients, due_today = _with_weekly_due_today(rng, _with_care_teams(rng, drafts))
+    return DemoPlan(seed=seed, logins=logins, patients=patients, due_today=due_today)
 
 
 def _intake(rng: random.Random, program: str, admitted_ago: int) -> Stay:
@@ -192,6 +210,12 @@ def _discharged(
     low, high = _STAY_DAYS[course, _LEVELS[program] == LevelOfCare.PHP]
     stay = _intake(rng, program, discharged + rng.randint(low, high))
     return replace(stay, discharged_ago=discharged, reason=reason)
+
+
+def _alumnus(rng: random.Random, program: str) -> Stay:
+    """A stay that ended 2-11 months ago, mostly with goals met: the outcomes report's history."""
+    course = rng.choice(_ALUMNI_COURSES[_LEVELS[program] == LevelOfCare.PHP])
+    return _discharged(rng, program, course, DischargeReason(course.value), rng.randint(60, 340))
 
 
 def _waitlisted(rng: random.Random, program: str) -> Stay:
@@ -241,6 +265,8 @@ def _course(rng: random.Random, program: str, course: Course) -> tuple[Stay, ...
             return _readmitted(rng, program)
         case Course.STEPPED_DOWN_TO_IOP:
             return _stepped_down(rng, program)
+        case Course.ALUMNUS:
+            return (_alumnus(rng, program),)
         case _:
             reason = DischargeReason(course.value)
             return (_discharged(rng, program, course, reason, rng.randint(*recent)),)
@@ -318,6 +344,31 @@ def _least_loaded(rng: random.Random, program: str, load: dict[tuple[str, str], 
         return ""
     fewest = min(n for n, _ in room)
     return rng.choice([user for n, user in room if n == fewest])
+
+
+def _with_weekly_due_today(
+    rng: random.Random, patients: tuple[PatientPlan, ...]
+) -> tuple[tuple[PatientPlan, ...], int]:
+    """Pick one patient admitted two or more weeks ago, still in treatment and with a
+    therapist, and move the admission back to a whole number of weeks, so their weekly
+    questionnaires fall due on the seeding day (the demo's portal-link journey). Prefers an
+    English-speaking Adult PHP patient, whose link holds just the PHQ-9 and GAD-7."""
+    fits = [
+        i
+        for i, p in enumerate(patients)
+        if p.stays[-1].ends_open and p.stays[-1].therapist and _admitted_weeks(p.stays[-1]) >= 2
+    ]
+    english = [i for i in fits if patients[i].persona.language == Language.ENGLISH]
+    php = [i for i in english if patients[i].stays[-1].program == ADULT_PHP]
+    index = rng.choice(php or english or fits)
+    *earlier, stay = patients[index].stays
+    moved = replace(stay, admitted_ago=7 * _admitted_weeks(stay))  # never later than before
+    chosen = replace(patients[index], stays=(*earlier, moved))
+    return (*patients[:index], chosen, *patients[index + 1 :]), index
+
+
+def _admitted_weeks(stay: Stay) -> int:
+    return -1 if stay.admitted_ago is None else stay.admitted_ago // 7
 
 
 def service_day(today: dt.date, ago: int) -> dt.date:

@@ -19,7 +19,8 @@ MFA_NOTE = (
 
 
 def render_logins(result: DemoResult) -> str:
-    """The demo accounts as an aligned plain-text table, followed by the MFA note."""
+    """The demo accounts as an aligned plain-text table, the MFA note, and the patients to
+    open first."""
     rows = [HEADERS, *((x.username, x.password, x.role, x.programs) for x in result.logins)]
     widths = [max(len(row[i]) for row in rows) for i in range(len(HEADERS))]
     lines = [
@@ -29,7 +30,27 @@ def render_logins(result: DemoResult) -> str:
     header = (
         f"Demo logins (synthetic data, seed {result.seed}; demo credentials, never for real use):"
     )
-    return "\n".join([header, *lines, "", MFA_NOTE]) + "\n"
+    return "\n".join([header, *lines, "", MFA_NOTE, "", *render_highlights(result)]) + "\n"
+
+
+def render_highlights(result: DemoResult) -> list[str]:
+    """Lines naming the patient with the open safety alert and the one whose PHQ-9 is due,
+    dated, since a later ``--if-empty`` run prints them again."""
+    summary = result.measures
+    return [
+        f"Start here (as of {summary.today:%a %b %d, %Y}):",
+        *(f"  {label}: {who}" for label, who in summary.highlights),
+    ]
+
+
+def _named(rows: tuple[tuple[str, int], ...]) -> str:
+    """'PHQ-9 412, GAD-7 398'."""
+    return ", ".join(f"{label} {n}" for label, n in rows)
+
+
+def _counted(rows: tuple[tuple[str, int], ...]) -> str:
+    """'1 open, 4 acknowledged'."""
+    return ", ".join(f"{n} {label}" for label, n in rows)
 
 
 def render_summary(result: DemoResult, logins_path: Path) -> str:
@@ -37,9 +58,15 @@ def render_summary(result: DemoResult, logins_path: Path) -> str:
     counts = ", ".join(f"{n} {label}" for label, n in result.counts)
     states = ", ".join(f"{n} {label}" for label, n in result.states)
     phases = ", ".join(f"{n} {label}" for label, n in result.phases)
+    m = result.measures
+    total = sum(n for _, n in m.responses)
     return (
         f"Seeded {ORGANIZATION} with seed {result.seed}: {counts}.\n"
-        f"Episodes: {states}; admitted by phase: {phases}.\n\n"
+        f"Episodes: {states}; admitted by phase: {phases}.\n"
+        f"Measures: {total} responses ({_named(m.responses)}); by source: "
+        f"{_counted(m.sources)}; safety alerts: {_counted(m.alerts)}.\n"
+        f"Courses of admitted stays: {_counted(m.courses)}. PHQ-9 intake to discharge: "
+        f"{_counted(m.discharge)}.\n\n"
         f"{render_logins(result)}\nThe login table was also written to {logins_path}.\n"
     )
 

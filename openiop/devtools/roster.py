@@ -2,7 +2,7 @@
 
 Pure data, no side effects. Every ProgramRole and both organization roles appear, and
 ``therapist.east`` works only in the Eastside Part 2 program, so the demo shows that access
-follows program membership.
+follows program membership. One prescriber per program is on call for safety alerts.
 """
 
 from __future__ import annotations
@@ -17,11 +17,13 @@ ALL_PROGRAMS = (ADULT_IOP, ADULT_PHP, SUD_IOP)
 
 @dataclass(frozen=True, slots=True)
 class Seat:
-    """One membership: a role in a program, with an optional caseload cap."""
+    """One membership: a role in a program, with an optional caseload cap. ``on_call`` seats
+    receive the program's safety alerts along with the patient's primary therapist."""
 
     program: str
     role: ProgramRole
     caseload_cap: int | None = None
+    on_call: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +100,10 @@ STAFF: tuple[StaffSpec, ...] = (
         "Nwankwo",
         "PMHNP",
         (Competency.PRESCRIBER,),
-        seats=(Seat(ADULT_IOP, ProgramRole.PRESCRIBER), Seat(ADULT_PHP, ProgramRole.PRESCRIBER)),
+        seats=(
+            Seat(ADULT_IOP, ProgramRole.PRESCRIBER, on_call=True),
+            Seat(ADULT_PHP, ProgramRole.PRESCRIBER),
+        ),
     ),
     StaffSpec(
         "prescriber2",
@@ -106,7 +111,10 @@ STAFF: tuple[StaffSpec, ...] = (
         "Moreau",
         "MD",
         (Competency.PRESCRIBER,),
-        seats=(Seat(ADULT_PHP, ProgramRole.PRESCRIBER), Seat(SUD_IOP, ProgramRole.PRESCRIBER)),
+        seats=(
+            Seat(ADULT_PHP, ProgramRole.PRESCRIBER, on_call=True),
+            Seat(SUD_IOP, ProgramRole.PRESCRIBER, on_call=True),
+        ),
     ),
     StaffSpec(
         "casemanager", "Keisha", "Turnbull", "BSW", seats=_everywhere(ProgramRole.CASE_MANAGER)

@@ -1,4 +1,7 @@
-"""seed-demo: the synthetic organization, its determinism, its refusals and its logins."""
+"""seed-demo: its pure plan, its determinism through the database, and its refusals.
+
+What a seeded database holds is asserted once, on one shared seeding, in
+``test_seeded_demo``; the tests here need a database of their own."""
 
 from __future__ import annotations
 
@@ -9,38 +12,28 @@ import os
 import random
 import subprocess
 import sys
-from collections import Counter
-from io import StringIO
 from pathlib import Path
 from typing import Any
 
 import pytest
 import time_machine
-from django.conf import settings as django_settings
-from django.contrib.auth import authenticate
-from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
-from django.test import RequestFactory
 from pytest_django.fixtures import Settings as SettingsWrapper
 
 from openiop import cli
-from openiop.accounts.models import Membership, User
-from openiop.accounts.roles import OrgRole, ProgramRole
+from openiop.accounts.models import User
 from openiop.audit.models import AuditEvent
-from openiop.core import clock
+from openiop.devtools.measures_plan import plan_measures
 from openiop.devtools.plan import PHASE_STARTS, plan_demo, stay_dates
-from openiop.devtools.roster import STAFF
+from openiop.measures.models import SafetyAlert
 from openiop.patients.models import (
-    OPEN_STATES,
-    DischargeReason,
     EpisodeOfCare,
-    EpisodeState,
     Patient,
-    PatientContact,
     Phase,
 )
-from openiop.programs.models import Program, Site
+from openiop.programs.models import Program
+from tests.devtools.seeding import PATIENTS, WEDNESDAY, phase_for, printed_logins, seed
 from tests.factories import program_setup
 
 Snapshot = list[tuple[Any, ...]]
@@ -54,23 +47,6 @@ class _Rollback(Exception):
 def _logins_in_tmp(settings: SettingsWrapper, tmp_path: Path) -> None:
     """Keep var/demo-logins.txt out of the real checkout."""
     settings.BASE_DIR = tmp_path
-
-
-def _seed(*args: str) -> str:
-    out = StringIO()
-    call_command("seed_demo", *args, stdout=out)
-    return out.getvalue()
-
-
-def _printed_logins(output: str) -> list[list[str]]:
-    """Rows of the login table (username, password, role …) as printed."""
-    lines = output.split("USERNAME", 1)[1].split("\n\n", 1)[0].splitlines()[1:]
-    return [line.split(maxsplit=2) for line in lines]
-
-
-def _phase_for(admitted_on: dt.date, today: dt.date) -> Phase:
-    week = (today - admitted_on).days // 7 + 1
-    return Phase.STABILIZATION if week <= 4 else Phase.CORE if week <= 12 else Phase.TAPER
 
 
 # --- The pure plan -------------------------------------------------------------------------
@@ -91,7 +67,9 @@ def test_plan_is_the_same_in_another_process_with_other_hash_seeds() -> None:
     code = (
         "import hashlib, django; django.setup(); "
         "from openiop.devtools.plan import plan_demo; "
-        "print(hashlib.sha256(repr(plan_demo(7)).encode()).hexdigest())"
+        "from openiop.devtools.measures_plan import plan_measures; "
+        "plan = plan_demo(7); "
+        "print(hashlib.sha256(repr((plan, plan_measures(plan))).encode()).hexdigest())"
     )
     env = {
         **os.environ,
@@ -101,7 +79,9 @@ def test_plan_is_the_same_in_another_process_with_other_hash_seeds() -> None:
     done = subprocess.run(  # noqa: S603  (our own interpreter, fixed arguments)
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     )
-    assert done.stdout.strip() == hashlib.sha256(repr(plan_demo(7)).encode()).hexdigest()
+    plan = plan_demo(7)
+    expected = hashlib.sha256(repr((plan, plan_measures(plan))).encode()).hexdigest()
+    assert done.stdout.strip() == expected
 
 
 @pytest.mark.parametrize("weekday_offset", range(7))
@@ -123,107 +103,11 @@ def test_plan_dates_hold_together_whatever_the_weekday(weekday_offset: int) -> N
             assert all(x.weekday() < 5 for x in dates)
             if d.admitted and not d.discharged:
                 current = d.phases[-1][0] if d.phases else Phase.STABILIZATION
-                assert current == _phase_for(d.admitted, today)
+                assert current == phase_for(d.admitted, today)
 
 
 def test_plan_phase_boundaries_are_weeks_5_and_13() -> None:
     assert PHASE_STARTS == ((Phase.CORE, 4), (Phase.TAPER, 12))
-
-
-# --- Seeding through the services ----------------------------------------------------------
-
-
-@pytest.mark.django_db
-def test_seed_builds_the_whole_demo_organization() -> None:
-    output = _seed("--seed", "7")
-    assert {s.name for s in Site.objects.all()} == {"Riverbend – Downtown", "Riverbend – Eastside"}
-    zones = {p.name: (p.level_of_care, p.time_zone) for p in Program.objects.all()}
-    assert zones == {
-        "Adult IOP": ("iop", "America/Chicago"),
-        "Adult PHP": ("php", "America/Chicago"),
-        "Substance Use IOP": ("iop", "America/Chicago"),
-    }
-    assert Program.objects.get(is_part2=True).site.name == "Riverbend – Eastside"
-    assert set(Membership.objects.values_list("role", flat=True)) == set(ProgramRole.values)
-    assert {OrgRole.AUDITOR, OrgRole.SYSTEM_ADMIN} <= set(
-        User.objects.values_list("org_role", flat=True)
-    )
-    assert Patient.objects.count() == 45
-    assert set(EpisodeOfCare.objects.values_list("state", flat=True)) == set(EpisodeState.values)
-    admitted = EpisodeOfCare.objects.filter(state=EpisodeState.ADMITTED)
-    assert set(admitted.values_list("phase", flat=True)) == set(Phase.values)
-    reasons = set(EpisodeOfCare.objects.values_list("discharge_reason", flat=True))
-    assert {
-        DischargeReason.GOALS_MET,
-        DischargeReason.STEP_DOWN,
-        DischargeReason.NO_PROGRESS,
-    } <= reasons
-    assert "45 patients" in output
-    assert (django_settings.BASE_DIR / "var" / "demo-logins.txt").read_text() in output
-
-
-@pytest.mark.django_db
-def test_seeded_histories_are_clinically_consistent() -> None:
-    _seed()
-    for episode in EpisodeOfCare.objects.filter(state=EpisodeState.ADMITTED).select_related(
-        "program"
-    ):
-        assert episode.admitted_on is not None
-        today = clock.localdate(episode.program.zone)
-        assert episode.phase == _phase_for(episode.admitted_on, today)
-    episodes_per_stay = Counter(EpisodeOfCare.objects.values_list("patient_id", "program_id"))
-    assert max(episodes_per_stay.values()) == 2  # a readmission
-    programs_per_patient = Counter(p for p, _ in episodes_per_stay)
-    assert max(programs_per_patient.values()) == 2  # a PHP → IOP step-down
-    releases = set(PatientContact.objects.values_list("release_of_information", flat=True))
-    assert releases == {True, False}
-    assert Patient.objects.filter(legal_given_name="ليلى").exists()
-    assert set(Patient.objects.values_list("language", flat=True)) >= {"en", "es"}
-
-
-@pytest.mark.django_db
-def test_care_teams_respect_caseload_caps_and_program_isolation() -> None:
-    _seed()
-    for m in Membership.objects.filter(role=ProgramRole.THERAPIST, caseload_cap__isnull=False):
-        carried = EpisodeOfCare.objects.filter(
-            program=m.program, state__in=OPEN_STATES, care_team__primary_therapist=m.user
-        ).count()
-        assert carried <= (m.caseload_cap or 0)
-    admitted = EpisodeOfCare.objects.filter(state=EpisodeState.ADMITTED)
-    assert not admitted.filter(care_team__primary_therapist__isnull=True).exists()
-    east = User.objects.get(username="therapist.east")
-    assert set(east.memberships.values_list("program__name", flat=True)) == {"Substance Use IOP"}
-
-
-@pytest.mark.django_db
-def test_every_printed_login_authenticates_and_every_role_has_one() -> None:
-    rows = _printed_logins(_seed())
-    assert [row[0] for row in rows] == [s.username for s in STAFF]
-    for username, password, _ in rows:
-        assert len(password) >= 12
-        request = RequestFactory().post("/accounts/login/")
-        user = authenticate(request, username=username, password=password)
-        assert user is not None
-        assert user.get_username() == username
-    roles = " ".join(row[2] for row in rows)
-    for label in [*ProgramRole.labels, OrgRole.AUDITOR.label, OrgRole.SYSTEM_ADMIN.label]:
-        assert label in roles
-    assert "Two-factor sign-in" in _seed_file_text()
-
-
-def _seed_file_text() -> str:
-    return (Path(django_settings.BASE_DIR) / "var" / "demo-logins.txt").read_text()
-
-
-@pytest.mark.django_db
-def test_audit_trail_verifies_after_seeding_and_names_the_seeder() -> None:
-    _seed()
-    out = StringIO()
-    call_command("audit", "verify", stdout=out)
-    assert out.getvalue().startswith("OK:")
-    labels = set(AuditEvent.objects.values_list("actor_label", flat=True))
-    assert labels == {"system:seed-demo"}
-    assert AuditEvent.objects.filter(part2=True).exists()
 
 
 # --- Determinism through the database ------------------------------------------------------
@@ -232,6 +116,24 @@ def test_audit_trail_verifies_after_seeding_and_names_the_seeder() -> None:
 def _episode_row(e: EpisodeOfCare) -> tuple[Any, ...]:
     team = e.care_team
     people = (team.primary_therapist, team.prescriber, team.case_manager)
+    responses = tuple(
+        e.measure_responses.order_by("due_on", "instrument", "timepoint").values_list(
+            "instrument",
+            "timepoint",
+            "due_on",
+            "collected_on",
+            "source",
+            "language",
+            "answers",
+            "total",
+            "entered_by__username",
+        )
+    )
+    alerts = tuple(
+        SafetyAlert.objects.filter(episode=e)
+        .order_by("response__due_on", "response__instrument")
+        .values_list("response__instrument", "acknowledged_by__username", "action_taken")
+    )
     return (
         e.program.name,
         e.track.name if e.track else "",
@@ -244,6 +146,9 @@ def _episode_row(e: EpisodeOfCare) -> tuple[Any, ...]:
         e.discharged_on,
         e.discharge_reason,
         tuple(u.username if u else "" for u in people),
+        e.cohort.name if e.cohort else "",
+        responses,
+        alerts,
     )
 
 
@@ -261,28 +166,28 @@ def _snapshot() -> Snapshot:
     return rows
 
 
-def _seed_and_undo(seed: int) -> tuple[str, Snapshot]:
+def _seed_and_undo(number: int) -> tuple[str, Snapshot]:
     """Seed inside a savepoint, snapshot, and roll the savepoint back (audit rows included:
     a rollback is not a delete)."""
     taken: list[tuple[str, Snapshot]] = []
     with contextlib.suppress(_Rollback), transaction.atomic():
-        taken.append((_seed("--seed", str(seed)), _snapshot()))
+        taken.append((seed("--seed", str(number)), _snapshot()))
         raise _Rollback
     assert not Program.objects.exists()
     return taken[0]
 
 
 @pytest.mark.django_db
-@time_machine.travel(dt.datetime(2026, 3, 4, 18, 0, tzinfo=dt.UTC), tick=False)
+@time_machine.travel(WEDNESDAY, tick=False)
 def test_same_seed_gives_the_same_data_and_another_seed_does_not() -> None:
     output, first = _seed_and_undo(7)
     again_output, again = _seed_and_undo(7)
     other_output, other = _seed_and_undo(8)
-    assert len(first) == 45
+    assert len(first) == PATIENTS
     assert again == first
     assert again_output == output
     assert other != first
-    assert _printed_logins(other_output) != _printed_logins(output)
+    assert printed_logins(other_output) != printed_logins(output)
 
 
 # --- Refusals and arguments ----------------------------------------------------------------
@@ -292,9 +197,9 @@ def test_same_seed_gives_the_same_data_and_another_seed_does_not() -> None:
 def test_if_empty_leaves_an_existing_database_unchanged() -> None:
     program_setup()
     before = (Program.objects.count(), User.objects.count(), AuditEvent.objects.count())
-    assert _seed("--if-empty").strip() == "Demo data already present; leaving it."
+    assert seed("--if-empty").strip() == "Demo data already present; leaving it."
     with pytest.raises(CommandError, match="already has programs") as refused:
-        _seed()
+        seed()
     assert refused.value.returncode == 1
     assert (Program.objects.count(), User.objects.count(), AuditEvent.objects.count()) == before
     assert not Patient.objects.exists()
@@ -304,7 +209,7 @@ def test_if_empty_leaves_an_existing_database_unchanged() -> None:
 def test_refuses_in_the_production_profile(settings: SettingsWrapper) -> None:
     settings.OPENIOP_PROFILE = "production"
     with pytest.raises(CommandError, match="production") as refused:
-        _seed("--if-empty")
+        seed("--if-empty")
     assert refused.value.returncode != 0
     assert not Program.objects.exists()
 

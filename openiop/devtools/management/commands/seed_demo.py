@@ -14,8 +14,9 @@ from openiop.devtools.report import LOGINS_FILE, render_summary, write_logins
 
 class Command(BaseCommand):
     help = (
-        "Create a synthetic demo organization (programs, staff, ~45 patients) through the "
-        "audited services. Refuses in production and on a database that already has programs."
+        "Create a synthetic demo organization (programs, staff, ~60 patients and their "
+        "questionnaires) through the audited services. Refuses in production and on a "
+        "database that already has programs."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
