@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 
 from openiop.devtools.chromium import CHROMIUM, CHROMIUM_ARGS
 
@@ -30,6 +30,43 @@ def sign_in(page: Page, username: str, password: str) -> None:
     page.get_by_role("button", name=re.compile("sign in", re.I)).click()
 
 
+def start_here(name: str) -> str:
+    """The patient the seed names on a "Start here" line (e.g. "Open safety alert")."""
+    text = (Path(__file__).resolve().parent.parent / "var" / "demo-logins.txt").read_text(
+        encoding="utf-8"
+    )
+    found = re.search(rf"^\s*{name}[^:]*: (.+?) \(", text, re.M)
+    if found is None:
+        raise SystemExit(f"var/demo-logins.txt names no '{name}' patient")
+    return found.group(1)
+
+
+def open_chart(page: Page, patient: str) -> None:
+    page.goto(f"{BASE}/patients/")
+    page.get_by_label("Name or MRN").fill(patient.split()[-1])
+    page.get_by_role("link", name=re.compile(patient)).first.click()
+
+
+def measures(page: Page, browser: Browser, logins: dict[str, str]) -> None:
+    """The Measures tab of the patient with the open alert, then the portal of the patient
+    with a PHQ-9 due, on a phone-sized screen (the link is created, not answered)."""
+    sign_in(page, "therapist", logins["therapist"])
+    open_chart(page, start_here("Open safety alert"))
+    page.get_by_role("link", name="Measures", exact=True).click()
+    page.screenshot(path=OUT / "measures.png", full_page=True)
+    page.get_by_role("button", name=re.compile("sign out", re.I)).click()
+    sign_in(page, "therapist3", logins["therapist3"])
+    open_chart(page, start_here("PHQ-9 due"))
+    page.get_by_role("link", name="Measures", exact=True).click()
+    page.get_by_role("button", name="Create a link for the patient").click()
+    link = page.get_by_role("textbox", name="Link").input_value()
+    phone = browser.new_page(viewport={"width": 390, "height": 844})
+    phone.goto(link)
+    phone.screenshot(path=OUT / "portal.png")
+    phone.close()
+    page.get_by_role("button", name=re.compile("sign out", re.I)).click()
+
+
 def main() -> None:
     logins = passwords()
     OUT.mkdir(parents=True, exist_ok=True)
@@ -45,7 +82,10 @@ def main() -> None:
         page.screenshot(path=OUT / "patients.png")
         page.locator("#results a[href^='/patients/']").first.click()
         page.screenshot(path=OUT / "chart.png", full_page=True)
+        page.goto(f"{BASE}/measures/outcomes/")
+        page.screenshot(path=OUT / "outcomes.png", full_page=True)
         page.get_by_role("button", name=re.compile("sign out", re.I)).click()
+        measures(page, browser, logins)
         sign_in(page, "auditor", logins["auditor"])
         page.goto(f"{BASE}/audit/")
         page.screenshot(path=OUT / "audit.png")
