@@ -8,8 +8,9 @@ module's docstring cites the formulas and thresholds it uses (clinical.md §2.3 
 
 from engines.outcomes.descriptive import Summary, describe
 from engines.outcomes.effect_sizes import EffectSize, cohens_d_av, cohens_d_z
+from engines.outcomes.moments import PairMoments, pair_moments
 from engines.outcomes.norms import NORMS, RCI_CRITERION, Norms
-from engines.outcomes.pre_post import PrePost, pre_post
+from engines.outcomes.pre_post import PrePost, pre_post, pre_post_counted
 from engines.outcomes.reliable_change import (
     Category,
     ReliableChange,
@@ -35,6 +36,7 @@ __all__ = [
     "Category",
     "EffectSize",
     "Norms",
+    "PairMoments",
     "PrePost",
     "ReliableChange",
     "Summary",
@@ -47,7 +49,9 @@ __all__ = [
     "is_clinical",
     "is_remission",
     "is_response",
+    "pair_moments",
     "pre_post",
+    "pre_post_counted",
     "reliable_change",
     "t_cdf",
     "t_quantile",

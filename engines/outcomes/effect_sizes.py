@@ -31,10 +31,10 @@ interval collapses to [0, 0].
 """
 
 import math
-import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from engines.outcomes.moments import PairMoments, counted_pairs, pair_moments
 from engines.outcomes.student_t import t_quantile
 
 D_AV_LABEL = "Cohen's d_av (mean change / average SD)"
@@ -59,20 +59,6 @@ class EffectSize:
     r: float | None
 
 
-def _paired(pre: Sequence[float], post: Sequence[float]) -> None:
-    if len(pre) != len(post):
-        raise ValueError("pre and post must be paired sequences of equal length")
-    if not all(math.isfinite(v) for v in (*pre, *post)):
-        raise ValueError("scores must be finite numbers")
-
-
-def _spread(pre: Sequence[float], post: Sequence[float]) -> tuple[float, float, float | None]:
-    """(SD pre, SD post, Pearson r); r is None when either SD is 0. Needs n >= 2."""
-    s_pre, s_post = statistics.stdev(pre), statistics.stdev(post)
-    r = statistics.correlation(pre, post) if s_pre and s_post else None
-    return s_pre, s_post, r
-
-
 def _interval(kind: str, d: float | None, se: float, n: int, r: float | None) -> EffectSize:
     label = D_AV_LABEL if kind == "d_av" else D_Z_LABEL
     if d is None:
@@ -81,43 +67,41 @@ def _interval(kind: str, d: float | None, se: float, n: int, r: float | None) ->
     return EffectSize(kind, label, d, d - half_width, d + half_width, n, r)
 
 
-def cohens_d_av(pre: Sequence[float], post: Sequence[float]) -> EffectSize:
-    """Cohen's d_av of paired scores with a 95 % CI (module docstring gives the formulas).
-
-    Raises ValueError on unequal lengths or non-finite scores.
-    """
-    _paired(pre, post)
-    n = len(pre)
-    if n < 2:
-        return _interval("d_av", None, 0.0, n, None)
-    s_pre, s_post, r = _spread(pre, post)
+def d_av_of(m: PairMoments) -> EffectSize:
+    """Cohen's d_av with its 95 % CI from the pairs' moments (module docstring)."""
+    if m.n < 2:
+        return _interval("d_av", None, 0.0, m.n, None)
+    s_pre, s_post, r = math.sqrt(m.var_pre), math.sqrt(m.var_post), m.r
     standardizer = (s_pre + s_post) / 2
     if standardizer == 0:
-        return _interval("d_av", None, 0.0, n, r)
-    d = (statistics.mean(pre) - statistics.mean(post)) / standardizer
-    var_diff = statistics.variance([a - b for a, b in zip(pre, post, strict=True)])
-    # r is None only when one SD is 0, and then the cross term is 0 anyway.
+        return _interval("d_av", None, 0.0, m.n, r)
+    d = (m.mean_pre - m.mean_post) / standardizer
     cross = 2 * (r or 0.0) ** 2 * (s_pre * s_post)
-    variance = var_diff / (n * standardizer**2) + d**2 * (s_pre**2 + s_post**2 + cross) / (
-        8 * (n - 1) * standardizer**2
+    variance = m.var_diff / (m.n * standardizer**2) + d**2 * (s_pre**2 + s_post**2 + cross) / (
+        8 * (m.n - 1) * standardizer**2
     )
-    return _interval("d_av", float(d), math.sqrt(variance), n, r)
+    return _interval("d_av", d, math.sqrt(variance), m.n, r)
+
+
+def d_z_of(m: PairMoments) -> EffectSize:
+    """Cohen's d_z with its 95 % CI from the pairs' moments; None when every patient changed
+    by the same amount (SD of change 0)."""
+    if m.n < 2:
+        return _interval("d_z", None, 0.0, m.n, None)
+    sd_diff = math.sqrt(m.var_diff)
+    if sd_diff == 0:
+        return _interval("d_z", None, 0.0, m.n, m.r)
+    d = (m.mean_pre - m.mean_post) / sd_diff
+    return _interval("d_z", d, math.sqrt(1 / m.n + d**2 / (2 * m.n)), m.n, m.r)
+
+
+def cohens_d_av(pre: Sequence[float], post: Sequence[float]) -> EffectSize:
+    """Cohen's d_av of paired scores with a 95 % CI. Raises ValueError on unequal lengths or
+    non-finite scores."""
+    return d_av_of(pair_moments(counted_pairs(pre, post)))
 
 
 def cohens_d_z(pre: Sequence[float], post: Sequence[float]) -> EffectSize:
-    """Cohen's d_z of paired scores with a 95 % CI (module docstring gives the formulas).
-
-    Undefined (None) when every patient changed by the same amount (SD of change 0).
-    Raises ValueError on unequal lengths or non-finite scores.
-    """
-    _paired(pre, post)
-    n = len(pre)
-    if n < 2:
-        return _interval("d_z", None, 0.0, n, None)
-    _, _, r = _spread(pre, post)
-    diffs = [a - b for a, b in zip(pre, post, strict=True)]
-    sd_diff = statistics.stdev(diffs)
-    if sd_diff == 0:
-        return _interval("d_z", None, 0.0, n, r)
-    d = float(statistics.mean(diffs) / sd_diff)
-    return _interval("d_z", d, math.sqrt(1 / n + d**2 / (2 * n)), n, r)
+    """Cohen's d_z of paired scores with a 95 % CI. Raises ValueError on unequal lengths or
+    non-finite scores."""
+    return d_z_of(pair_moments(counted_pairs(pre, post)))

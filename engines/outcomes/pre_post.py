@@ -1,11 +1,13 @@
 """Group pre–post outcome summary for one instrument: what the program-outcomes report shows."""
 
+import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from engines.outcomes.descriptive import Summary, describe
-from engines.outcomes.effect_sizes import EffectSize, cohens_d_av, cohens_d_z
+from engines.outcomes.descriptive import Summary
+from engines.outcomes.effect_sizes import EffectSize, d_av_of, d_z_of
+from engines.outcomes.moments import Counted, counted_pairs, pair_moments
 from engines.outcomes.norms import Norms
 from engines.outcomes.reliable_change import (
     Category,
@@ -66,28 +68,36 @@ class _NormedCounts:
     below_cutoff_post: int | None = None
 
 
-def _remission_count(posts: Sequence[float], norms: Norms) -> int | None:
-    if norms.remission_below is None:
-        return None
-    return sum(bool(is_remission(post, norms)) for post in posts)
+def _weighted(counted: Counted, test: Callable[[float, float], object]) -> int:
+    return sum(w for (pre, post), w in counted.items() if test(pre, post))
 
 
-def _normed_counts(
-    pairs: Sequence[tuple[float, float]], norms: Norms, threshold: float | None
-) -> _NormedCounts:
-    changes = [reliable_change(pre, post, norms, threshold=threshold) for pre, post in pairs]
-    categories = Counter(classify(pre, post, norms, threshold=threshold) for pre, post in pairs)
+def _normed_counts(counted: Counted, norms: Norms, threshold: float | None) -> _NormedCounts:
+    """Each rule is applied once per distinct (pre, post) pair and weighted by its count."""
+    changes = {p: reliable_change(*p, norms, threshold=threshold) for p in counted}
+    categories: Counter[Category] = Counter()
+    for (pre, post), w in counted.items():
+        categories[classify(pre, post, norms, threshold=threshold)] += w
+    remission = (
+        None
+        if norms.remission_below is None
+        else _weighted(counted, lambda _, post: is_remission(post, norms))
+    )
     return _NormedCounts(
-        reliable_improvement=sum(c.improved for c in changes),
-        reliable_deterioration=sum(c.deteriorated for c in changes),
+        reliable_improvement=_weighted(counted, lambda *p: changes[p].improved),
+        reliable_deterioration=_weighted(counted, lambda *p: changes[p].deteriorated),
         recovered=categories[Category.RECOVERED],
         improved=categories[Category.IMPROVED],
         unchanged=categories[Category.UNCHANGED],
         deteriorated=categories[Category.DETERIORATED],
-        started_below_cutoff=sum(not is_clinical(pre, norms) for pre, _ in pairs),
-        remission=_remission_count([post for _, post in pairs], norms),
-        below_cutoff_post=sum(not is_clinical(post, norms) for _, post in pairs),
+        started_below_cutoff=_weighted(counted, lambda pre, _: not is_clinical(pre, norms)),
+        remission=remission,
+        below_cutoff_post=_weighted(counted, lambda _, post: not is_clinical(post, norms)),
     )
+
+
+def _summary(n: int, mean: float, variance: float) -> Summary:
+    return Summary(n=n, mean=mean if n else None, sd=math.sqrt(variance) if n >= 2 else None)
 
 
 def pre_post(
@@ -97,7 +107,17 @@ def pre_post(
     *,
     threshold: float | None = None,
 ) -> PrePost:
-    """Summarize paired (pre, post) totals of one instrument.
+    """Summarize paired (pre, post) totals of one instrument (see ``pre_post_counted``)."""
+    counted = counted_pairs([pre for pre, _ in pairs], [post for _, post in pairs])
+    return pre_post_counted(instrument, counted, norms, threshold=threshold)
+
+
+def pre_post_counted(
+    instrument: str, counted: Counted, norms: Norms | None, *, threshold: float | None = None
+) -> PrePost:
+    """Summarize counted (pre, post) totals of one instrument: ``{(pre, post): count}``, as a
+    database returns them grouped, so that a million responses cost as much as their distinct
+    pairs.
 
     `norms` None gives descriptives, effect sizes and response only. `threshold` None uses the
     computed Jacobson–Truax threshold; a number (e.g. `norms.published_reliable_change`) uses that
@@ -108,17 +128,16 @@ def pre_post(
         raise ValueError(f"norms for {norms.instrument!r} given for {instrument!r}")
     if norms is None and threshold is not None:
         raise ValueError("a reliable-change threshold needs norms")
-    pres = [pre for pre, _ in pairs]
-    posts = [post for _, post in pairs]
-    counts = _NormedCounts() if norms is None else _normed_counts(pairs, norms, threshold)
+    moments = pair_moments(counted)
+    counts = _NormedCounts() if norms is None else _normed_counts(counted, norms, threshold)
     return PrePost(
         instrument=instrument,
-        n_pairs=len(pairs),
-        pre=describe(pres),
-        post=describe(posts),
-        d_av=cohens_d_av(pres, posts),
-        d_z=cohens_d_z(pres, posts),
-        response=sum(bool(is_response(pre, post)) for pre, post in pairs),
+        n_pairs=moments.n,
+        pre=_summary(moments.n, moments.mean_pre, moments.var_pre),
+        post=_summary(moments.n, moments.mean_post, moments.var_post),
+        d_av=d_av_of(moments),
+        d_z=d_z_of(moments),
+        response=_weighted(counted, lambda pre, post: is_response(pre, post)),
         reliable_improvement=counts.reliable_improvement,
         reliable_deterioration=counts.reliable_deterioration,
         recovered=counts.recovered,

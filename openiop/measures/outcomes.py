@@ -1,22 +1,33 @@
 """Program outcomes: intake against discharge and against the 1- and 6-month follow-ups, per
 instrument, grouped by program, track, cohort or clinician. Aggregates only (no names).
 
-Which episodes count: those admitted and discharged within the date range. Every episode whose
-program schedules an instrument at intake is *expected* to have it; the report counts each
-missing intake, discharge or follow-up score instead of leaving it out. Two queries, then
-pure statistics (``engines.outcomes``)."""
+Which episodes count: those admitted and discharged within the date range. An episode is
+*expected* to have an intake-to-later pair when its program schedules the instrument at both
+timepoints and the later window has closed; the report counts each missing intake, discharge
+or follow-up score instead of leaving it out.
+
+The database does the heavy lifting: it returns counts, and the pairs as counts of distinct
+(intake total, later total) per group, never one row per response. Totals are small integers,
+so a million responses come back as a few thousand rows; the statistics are then computed by
+``engines.outcomes.pre_post_counted``, the same rules the rest of OpenIOP uses. Five queries.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
+
+from django.db import connection
 
 import engines.instruments as instruments
 import engines.outcomes as stats
+from openiop.accounts.models import User
 from openiop.measures.models import MeasureResponse, ScheduleEntry, Timepoint
-from openiop.patients.models import EpisodeOfCare, EpisodeState
+from openiop.patients.models import CareTeam, EpisodeOfCare, EpisodeState
+from openiop.programs.models import Cohort, Program, Track
 
 FOLLOW_UP_WINDOW_DAYS = 14
 
@@ -28,15 +39,12 @@ class GroupBy(StrEnum):
     CLINICIAN = "clinician"
 
 
-_GROUP_FIELDS: dict[GroupBy, tuple[str, ...]] = {
-    GroupBy.PROGRAM: ("program_id", "program__name"),
-    GroupBy.TRACK: ("track_id", "track__name"),
-    GroupBy.COHORT: ("cohort_id", "cohort__name"),
-    GroupBy.CLINICIAN: (
-        "care_team__primary_therapist_id",
-        "care_team__primary_therapist__first_name",
-        "care_team__primary_therapist__last_name",
-    ),
+# The SQL expression of each grouping (``ct`` is the care team, joined for clinicians).
+_GROUP_SQL: dict[GroupBy, str] = {
+    GroupBy.PROGRAM: "e.program_id",
+    GroupBy.TRACK: "e.track_id",
+    GroupBy.COHORT: "e.cohort_id",
+    GroupBy.CLINICIAN: "ct.primary_therapist_id",
 }
 
 COMPARISONS: tuple[tuple[str, str, int], ...] = (
@@ -79,47 +87,103 @@ class Filters:
     today: dt.date
 
 
-@dataclass(frozen=True, slots=True)
-class _Episode:
-    pk: int
-    program_id: int
-    group: int | None
-    label: str
-    discharged_on: dt.date
+ALL = "all"  # the key under which every row is also added: the whole selection
+_Key = int | None | str
 
 
-def _episodes(filters: Filters) -> list[_Episode]:
-    fields = _GROUP_FIELDS[filters.group_by]
-    rows = (
-        EpisodeOfCare.objects.filter(
-            program_id__in=filters.program_ids,
-            state=EpisodeState.DISCHARGED,
-            admitted_on__isnull=False,
-            discharged_on__range=(filters.start, filters.end),
-        )
-        .order_by("pk")
-        .values_list("pk", "program_id", "discharged_on", *fields)
+@dataclass(slots=True)
+class _Tally:
+    """What the queries return for one group and program."""
+
+    due: Counter[str] = field(default_factory=Counter)  # comparison -> episodes due
+    answered: Counter[tuple[str, str, str]] = field(default_factory=Counter)
+    pairs: dict[tuple[str, str], Counter[tuple[float, float]]] = field(
+        default_factory=lambda: defaultdict(Counter)
     )
-    episodes = []
-    for pk, program_id, discharged_on, group, *names in rows:
-        label = " ".join(n for n in names if n) or "Not assigned"
-        episodes.append(_Episode(pk, program_id, group, label, discharged_on))
-    return episodes
 
 
-def _scores(filters: Filters) -> dict[int, dict[tuple[str, str], int]]:
-    timepoints = [Timepoint.INTAKE, *(c[0] for c in COMPARISONS)]
-    rows = MeasureResponse.objects.filter(
-        timepoint__in=timepoints,
-        episode__program_id__in=filters.program_ids,
-        episode__state=EpisodeState.DISCHARGED,
-        episode__admitted_on__isnull=False,
-        episode__discharged_on__range=(filters.start, filters.end),
-    ).values_list("episode_id", "instrument", "timepoint", "total")
-    scores: dict[int, dict[tuple[str, str], int]] = defaultdict(dict)
-    for episode_id, instrument, timepoint, total in rows.iterator(chunk_size=20_000):
-        scores[episode_id][(instrument, timepoint)] = total
-    return scores
+def _cut_dates(today: dt.date) -> list[dt.date]:
+    """An episode is due for a comparison once the later window has closed."""
+    return [today - dt.timedelta(days=days + FOLLOW_UP_WINDOW_DAYS) for _, _, days in COMPARISONS]
+
+
+def _where(filters: Filters) -> tuple[str, list[Any]]:
+    """The episodes in scope (alias ``e``) and, joined for the clinician grouping, their care
+    team (alias ``ct``). Every value is a query parameter; only constant SQL is composed."""
+    care_teams = CareTeam._meta.db_table
+    ids = sorted(filters.program_ids)
+    sql = (
+        f" LEFT JOIN {care_teams} ct ON ct.episode_id = e.id"
+        f" WHERE e.program_id IN ({', '.join(['%s'] * len(ids))})"
+        " AND e.state = %s AND e.admitted_on IS NOT NULL AND e.discharged_on BETWEEN %s AND %s"
+    )
+    return sql, [*ids, EpisodeState.DISCHARGED, filters.start, filters.end]
+
+
+_DUE = ", ".join(
+    f"SUM(CASE WHEN e.discharged_on < %s THEN 1 ELSE 0 END) AS due{i}"
+    for i in range(len(COMPARISONS))
+)
+
+
+def _rows(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+
+
+def _tallies(filters: Filters) -> dict[_Key, dict[int, _Tally]]:
+    """Episodes due per comparison, answered occasions and the counted pairs, by group and
+    program; every row is also added under ALL."""
+    group = _GROUP_SQL[filters.group_by]
+    where, params = _where(filters)
+    cuts = _cut_dates(filters.today)
+    timepoints = [c[0] for c in COMPARISONS]
+    episodes, responses = EpisodeOfCare._meta.db_table, MeasureResponse._meta.db_table
+    tallies: dict[_Key, dict[int, _Tally]] = defaultdict(lambda: defaultdict(_Tally))
+    # Constant SQL only (table names, aliases, placeholders); every value is a parameter.
+    sql = f"SELECT {group}, e.program_id, {_DUE} FROM {episodes} e{where} GROUP BY 1, 2"  # noqa: S608
+    for key, program, *counts in _rows(sql, [*cuts, *params]):
+        for tally in (tallies[key][program], tallies[ALL][program]):
+            tally.due.update(dict(zip(timepoints, map(int, counts), strict=True)))
+    sql = (
+        f"SELECT {group}, e.program_id, r.instrument, r.timepoint, {_DUE} FROM {responses} r"  # noqa: S608
+        f" JOIN {episodes} e ON e.id = r.episode_id{where}"
+        " AND r.timepoint IN (%s, %s, %s, %s) GROUP BY 1, 2, 3, 4"
+    )
+    for key, program, instrument, timepoint, *counts in _rows(
+        sql, [*cuts, *params, Timepoint.INTAKE, *timepoints]
+    ):
+        for tally in (tallies[key][program], tallies[ALL][program]):
+            for comparison, count in zip(timepoints, counts, strict=True):
+                tally.answered[(instrument, timepoint, comparison)] += int(count)
+    _pair_tallies(filters, tallies)
+    return tallies
+
+
+def _pair_tallies(filters: Filters, tallies: dict[_Key, dict[int, _Tally]]) -> None:
+    """Intake total against each later total, as counts of distinct pairs, only for episodes
+    whose later window has closed."""
+    group = _GROUP_SQL[filters.group_by]
+    where, params = _where(filters)
+    cuts = _cut_dates(filters.today)
+    episodes, responses = EpisodeOfCare._meta.db_table, MeasureResponse._meta.db_table
+    discharge, month, half_year = (c[0] for c in COMPARISONS)
+    sql = (
+        f"SELECT {group}, e.program_id, r.instrument, post.timepoint, r.total, post.total,"  # noqa: S608
+        f" COUNT(*) FROM {responses} r"
+        f" JOIN {responses} post ON post.episode_id = r.episode_id"
+        " AND post.instrument = r.instrument"
+        f" JOIN {episodes} e ON e.id = r.episode_id{where}"
+        " AND r.timepoint = %s AND post.timepoint IN (%s, %s, %s)"
+        " AND e.discharged_on < CASE post.timepoint WHEN %s THEN %s WHEN %s THEN %s ELSE %s END"
+        " GROUP BY 1, 2, 3, 4, 5, 6"
+    )
+    extra = [Timepoint.INTAKE, discharge, month, half_year]
+    extra += [discharge, cuts[0], month, cuts[1], cuts[2]]
+    for key, program, instrument, timepoint, pre, post, count in _rows(sql, [*params, *extra]):
+        for tally in (tallies[key][program], tallies[ALL][program]):
+            tally.pairs[(instrument, timepoint)][(float(pre), float(post))] += int(count)
 
 
 def _schedules(program_ids: frozenset[int]) -> dict[int, set[tuple[str, str]]]:
@@ -132,45 +196,57 @@ def _schedules(program_ids: frozenset[int]) -> dict[int, set[tuple[str, str]]]:
     return result
 
 
+def _labels(group_by: GroupBy, keys: set[int]) -> dict[int, str]:
+    if group_by is GroupBy.CLINICIAN:
+        users = User.objects.filter(pk__in=keys).values_list("pk", "first_name", "last_name")
+        return {pk: f"{first} {last}".strip() for pk, first, last in users}
+    model = {GroupBy.PROGRAM: Program, GroupBy.TRACK: Track, GroupBy.COHORT: Cohort}[group_by]
+    return dict(model.objects.filter(pk__in=keys).values_list("pk", "name"))  # type: ignore[attr-defined]
+
+
 def outcomes_report(filters: Filters) -> tuple[GroupOutcome, list[GroupOutcome]]:
-    """The whole selection as one group, then each group. Three queries."""
-    episodes = _episodes(filters)
-    scores = _scores(filters)
+    """The whole selection as one group, then each group, sorted by name. Five queries."""
+    if not filters.program_ids:
+        return GroupOutcome(None, "All selected episodes", 0), []
+    tallies = _tallies(filters)
     schedules = _schedules(filters.program_ids)
-    grouped: dict[int | None, list[_Episode]] = defaultdict(list)
-    for episode in episodes:
-        grouped[episode.group].append(episode)
-    overall = _group(None, "All selected episodes", episodes, scores, schedules, filters.today)
+    labels = _labels(filters.group_by, {k for k in tallies if isinstance(k, int)})
+    overall = _group(None, "All selected episodes", tallies.get(ALL, {}), schedules)
     groups = [
-        _group(key, members[0].label, members, scores, schedules, filters.today)
-        for key, members in sorted(grouped.items(), key=lambda kv: kv[1][0].label)
+        _group(
+            key,
+            labels.get(key, "Not assigned") if isinstance(key, int) else "Not assigned",
+            by_program,
+            schedules,
+        )
+        for key, by_program in tallies.items()
+        if key != ALL
     ]
-    return overall, groups
+    return overall, sorted(groups, key=lambda g: g.label)
 
 
 def _group(
-    key: int | None,
+    key: _Key,
     label: str,
-    episodes: list[_Episode],
-    scores: dict[int, dict[tuple[str, str], int]],
+    by_program: dict[int, _Tally],
     schedules: dict[int, set[tuple[str, str]]],
-    today: dt.date,
 ) -> GroupOutcome:
-    group = GroupOutcome(key, label, len(episodes))
+    episodes = sum(t.due[Timepoint.DISCHARGE] for t in by_program.values())
+    group = GroupOutcome(key if isinstance(key, int) else None, label, episodes)
     for instrument in instruments.INSTRUMENTS.values():
-        expected = [e for e in episodes if (instrument.id, "intake") in schedules[e.program_id]]
-        if not expected:
-            continue
         outcome = InstrumentOutcome(instrument)
-        for timepoint, title, days in COMPARISONS:
-            due = [
-                e
-                for e in expected
-                if (instrument.id, timepoint) in schedules[e.program_id]
-                and e.discharged_on + dt.timedelta(days=days + FOLLOW_UP_WINDOW_DAYS) < today
+        for timepoint, title, _ in COMPARISONS:
+            scheduled = [
+                (program, tally)
+                for program, tally in by_program.items()
+                if {(instrument.id, Timepoint.INTAKE), (instrument.id, timepoint)}
+                <= schedules[program]
             ]
-            if due:
-                outcome.comparisons.append(_compare(instrument, timepoint, title, due, scores))
+            expected = sum(t.due[timepoint] for _, t in scheduled)
+            if expected:
+                outcome.comparisons.append(
+                    _compare(instrument, timepoint, title, expected, [t for _, t in scheduled])
+                )
         if outcome.comparisons:
             group.instruments.append(outcome)
     return group
@@ -180,18 +256,13 @@ def _compare(
     instrument: instruments.Instrument,
     timepoint: str,
     title: str,
-    episodes: list[_Episode],
-    scores: dict[int, dict[tuple[str, str], int]],
+    expected: int,
+    tallies: list[_Tally],
 ) -> Comparison:
-    pairs: list[tuple[float, float]] = []
-    missing_pre = missing_post = 0
-    for episode in episodes:
-        mine = scores.get(episode.pk, {})
-        pre = mine.get((instrument.id, Timepoint.INTAKE))
-        post = mine.get((instrument.id, timepoint))
-        missing_pre += pre is None
-        missing_post += post is None
-        if pre is not None and post is not None:
-            pairs.append((float(pre), float(post)))
-    result = stats.pre_post(instrument.id, pairs, stats.NORMS.get(instrument.id))
-    return Comparison(timepoint, title, len(episodes), missing_pre, missing_post, result)
+    pairs: Counter[tuple[float, float]] = Counter()
+    for tally in tallies:
+        pairs.update(tally.pairs.get((instrument.id, timepoint), {}))
+    with_pre = sum(t.answered[(instrument.id, Timepoint.INTAKE, timepoint)] for t in tallies)
+    with_post = sum(t.answered[(instrument.id, timepoint, timepoint)] for t in tallies)
+    result = stats.pre_post_counted(instrument.id, pairs, stats.NORMS.get(instrument.id))
+    return Comparison(timepoint, title, expected, expected - with_pre, expected - with_post, result)

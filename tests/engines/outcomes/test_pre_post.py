@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from engines.outcomes import NORMS, pre_post
 
@@ -111,3 +113,30 @@ def test_norms_of_another_instrument_are_refused():
 def test_threshold_without_norms_is_refused():
     with pytest.raises(ValueError, match="needs norms"):
         pre_post("auditc", [(8, 3)], None, threshold=2)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 27), st.integers(0, 27)), min_size=2, max_size=80))
+def test_counting_distinct_pairs_matches_a_pair_by_pair_computation(pairs):
+    """The report groups pairs in the database; the result must equal computing each pair."""
+    import statistics
+    from collections import Counter
+
+    from engines.outcomes import classify, is_response, pre_post_counted, reliable_change
+
+    norms = NORMS["phq9"]
+    floats = [(float(a), float(b)) for a, b in pairs]
+    result = pre_post_counted("phq9", Counter(floats), norms)
+    pres, posts = [a for a, _ in floats], [b for _, b in floats]
+    diffs = [a - b for a, b in floats]
+    assert result.n_pairs == len(floats)
+    assert result.pre.mean == pytest.approx(statistics.fmean(pres))
+    assert result.post.sd == pytest.approx(statistics.stdev(posts))
+    assert result.reliable_improvement == sum(
+        reliable_change(a, b, norms).improved for a, b in floats
+    )
+    assert result.recovered == sum(classify(a, b, norms) == "recovered" for a, b in floats)
+    assert result.response == sum(bool(is_response(a, b)) for a, b in floats)
+    if statistics.stdev(diffs) > 0:
+        expected_dz = statistics.fmean(diffs) / statistics.stdev(diffs)
+        assert result.d_z.value == pytest.approx(expected_dz)
