@@ -179,7 +179,7 @@ def _pair_tallies(filters: Filters, tallies: dict[_Key, dict[int, _Tally]]) -> N
         " AND e.discharged_on < CASE post.timepoint WHEN %s THEN %s WHEN %s THEN %s ELSE %s END"
         " GROUP BY 1, 2, 3, 4, 5, 6"
     )
-    extra = [Timepoint.INTAKE, discharge, month, half_year]
+    extra: list[Any] = [Timepoint.INTAKE, discharge, month, half_year]
     extra += [discharge, cuts[0], month, cuts[1], cuts[2]]
     for key, program, instrument, timepoint, pre, post, count in _rows(sql, [*params, *extra]):
         for tally in (tallies[key][program], tallies[ALL][program]):
