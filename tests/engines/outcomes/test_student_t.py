@@ -54,3 +54,16 @@ def test_invalid_arguments_are_refused(p, df):
 def test_cdf_refuses_zero_degrees_of_freedom():
     with pytest.raises(ValueError, match="degrees of freedom"):
         t_cdf(1.0, 0)
+
+
+@pytest.mark.parametrize("df", [201, 350, 1000])
+def test_the_expansion_used_for_large_df_agrees_with_bisection(df):
+    from engines.outcomes.student_t import _bisect_quantile, t_quantile
+
+    assert t_quantile(0.975, df) == pytest.approx(_bisect_quantile(0.975, df), abs=1e-9)
+
+
+def test_large_df_approaches_the_normal_quantile():
+    from engines.outcomes import t_quantile
+
+    assert t_quantile(0.975, 100_000) == pytest.approx(1.95998, abs=1e-4)
