@@ -1,8 +1,9 @@
 """Group pre–post outcome summary for one instrument: what the program-outcomes report shows."""
 
+import functools
 import math
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from engines.outcomes.descriptive import Summary
@@ -68,32 +69,58 @@ class _NormedCounts:
     below_cutoff_post: int | None = None
 
 
-def _weighted(counted: Counted, test: Callable[[float, float], object]) -> int:
-    return sum(w for (pre, post), w in counted.items() if test(pre, post))
+@dataclass(frozen=True, slots=True)
+class _PairFacts:
+    improved: bool
+    deteriorated: bool
+    category: Category
+    started_below_cutoff: bool
+    remission: bool | None
+    below_cutoff_post: bool
+
+
+@functools.lru_cache(maxsize=65536)
+def _facts(pre: float, post: float, norms: Norms, threshold: float | None) -> _PairFacts:
+    """Every rule for one (pre, post) pair, computed once: totals are small integers, so the
+    same pairs recur across groups and reports."""
+    change = reliable_change(pre, post, norms, threshold=threshold)
+    return _PairFacts(
+        improved=change.improved,
+        deteriorated=change.deteriorated,
+        category=classify(pre, post, norms, threshold=threshold),
+        started_below_cutoff=not is_clinical(pre, norms),
+        remission=is_remission(post, norms),
+        below_cutoff_post=not is_clinical(post, norms),
+    )
 
 
 def _normed_counts(counted: Counted, norms: Norms, threshold: float | None) -> _NormedCounts:
     """Each rule is applied once per distinct (pre, post) pair and weighted by its count."""
-    changes = {p: reliable_change(*p, norms, threshold=threshold) for p in counted}
+    totals: Counter[str] = Counter()
     categories: Counter[Category] = Counter()
     for (pre, post), w in counted.items():
-        categories[classify(pre, post, norms, threshold=threshold)] += w
-    remission = (
-        None
-        if norms.remission_below is None
-        else _weighted(counted, lambda _, post: is_remission(post, norms))
-    )
+        facts = _facts(pre, post, norms, threshold)
+        categories[facts.category] += w
+        totals["improved"] += w * facts.improved
+        totals["deteriorated"] += w * facts.deteriorated
+        totals["below_pre"] += w * facts.started_below_cutoff
+        totals["remission"] += w * bool(facts.remission)
+        totals["below_post"] += w * facts.below_cutoff_post
     return _NormedCounts(
-        reliable_improvement=_weighted(counted, lambda *p: changes[p].improved),
-        reliable_deterioration=_weighted(counted, lambda *p: changes[p].deteriorated),
+        reliable_improvement=totals["improved"],
+        reliable_deterioration=totals["deteriorated"],
         recovered=categories[Category.RECOVERED],
         improved=categories[Category.IMPROVED],
         unchanged=categories[Category.UNCHANGED],
         deteriorated=categories[Category.DETERIORATED],
-        started_below_cutoff=_weighted(counted, lambda pre, _: not is_clinical(pre, norms)),
-        remission=remission,
-        below_cutoff_post=_weighted(counted, lambda _, post: not is_clinical(post, norms)),
+        started_below_cutoff=totals["below_pre"],
+        remission=None if norms.remission_below is None else totals["remission"],
+        below_cutoff_post=totals["below_post"],
     )
+
+
+def _responders(counted: Counted) -> int:
+    return sum(w for (pre, post), w in counted.items() if is_response(pre, post))
 
 
 def _summary(n: int, mean: float, variance: float) -> Summary:
@@ -137,7 +164,7 @@ def pre_post_counted(
         post=_summary(moments.n, moments.mean_post, moments.var_post),
         d_av=d_av_of(moments),
         d_z=d_z_of(moments),
-        response=_weighted(counted, lambda pre, post: is_response(pre, post)),
+        response=_responders(counted),
         reliable_improvement=counts.reliable_improvement,
         reliable_deterioration=counts.reliable_deterioration,
         recovered=counts.recovered,

@@ -9,7 +9,7 @@ or follow-up score instead of leaving it out.
 The database does the heavy lifting: it returns counts, and the pairs as counts of distinct
 (intake total, later total) per group, never one row per response. Totals are small integers,
 so a million responses come back as a few thousand rows; the statistics are then computed by
-``engines.outcomes.pre_post_counted``, the same rules the rest of OpenIOP uses. Five queries.
+``engines.outcomes.pre_post_counted``, the same rules the rest of OpenIOP uses. Four queries.
 """
 
 from __future__ import annotations
@@ -133,8 +133,9 @@ def _rows(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
 
 
 def _tallies(filters: Filters) -> dict[_Key, dict[int, _Tally]]:
-    """Episodes due per comparison, answered occasions and the counted pairs, by group and
-    program; every row is also added under ALL."""
+    """Episodes due per comparison, then each episode's intake and later totals pivoted into
+    one row per episode and instrument, counted by distinct combination; every row is also
+    added under ALL. Two queries, each one pass over the rows in scope."""
     group = _GROUP_SQL[filters.group_by]
     where, params = _where(filters)
     cuts = _cut_dates(filters.today)
@@ -146,44 +147,42 @@ def _tallies(filters: Filters) -> dict[_Key, dict[int, _Tally]]:
     for key, program, *counts in _rows(sql, [*cuts, *params]):
         for tally in (tallies[key][program], tallies[ALL][program]):
             tally.due.update(dict(zip(timepoints, map(int, counts), strict=True)))
+    later = ", ".join(f"MAX(CASE WHEN r.timepoint = %s THEN r.total END) AS t{i}" for i in range(3))
+    due = ", ".join(f"CASE WHEN e.discharged_on < %s THEN 1 ELSE 0 END AS d{i}" for i in range(3))
     sql = (
-        f"SELECT {group}, e.program_id, r.instrument, r.timepoint, {_DUE} FROM {responses} r"  # noqa: S608
-        f" JOIN {episodes} e ON e.id = r.episode_id{where}"
-        " AND r.timepoint IN (%s, %s, %s, %s) GROUP BY 1, 2, 3, 4"
+        "SELECT grp, program_id, instrument, pre, t0, t1, t2, d0, d1, d2, COUNT(*) FROM ("  # noqa: S608
+        f"SELECT {group} AS grp, e.program_id, r.instrument,"
+        " MAX(CASE WHEN r.timepoint = %s THEN r.total END) AS pre,"
+        f" {later}, {due} FROM {responses} r JOIN {episodes} e ON e.id = r.episode_id{where}"
+        " AND r.timepoint IN (%s, %s, %s, %s)"
+        f" GROUP BY e.id, {group}, e.program_id, r.instrument, e.discharged_on"
+        ") per_episode GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10"
     )
-    for key, program, instrument, timepoint, *counts in _rows(
-        sql, [*cuts, *params, Timepoint.INTAKE, *timepoints]
-    ):
+    values = [Timepoint.INTAKE, *timepoints, *cuts, *params, Timepoint.INTAKE, *timepoints]
+    for key, program, instrument, pre, *rest in _rows(sql, values):
+        totals, due_flags, count = rest[:3], rest[3:6], int(rest[6])
         for tally in (tallies[key][program], tallies[ALL][program]):
-            for comparison, count in zip(timepoints, counts, strict=True):
-                tally.answered[(instrument, timepoint, comparison)] += int(count)
-    _pair_tallies(filters, tallies)
+            _tally_row(tally, instrument, pre, totals, due_flags, count)
     return tallies
 
 
-def _pair_tallies(filters: Filters, tallies: dict[_Key, dict[int, _Tally]]) -> None:
-    """Intake total against each later total, as counts of distinct pairs, only for episodes
-    whose later window has closed."""
-    group = _GROUP_SQL[filters.group_by]
-    where, params = _where(filters)
-    cuts = _cut_dates(filters.today)
-    episodes, responses = EpisodeOfCare._meta.db_table, MeasureResponse._meta.db_table
-    discharge, month, half_year = (c[0] for c in COMPARISONS)
-    sql = (
-        f"SELECT {group}, e.program_id, r.instrument, post.timepoint, r.total, post.total,"  # noqa: S608
-        f" COUNT(*) FROM {responses} r"
-        f" JOIN {responses} post ON post.episode_id = r.episode_id"
-        " AND post.instrument = r.instrument"
-        f" JOIN {episodes} e ON e.id = r.episode_id{where}"
-        " AND r.timepoint = %s AND post.timepoint IN (%s, %s, %s)"
-        " AND e.discharged_on < CASE post.timepoint WHEN %s THEN %s WHEN %s THEN %s ELSE %s END"
-        " GROUP BY 1, 2, 3, 4, 5, 6"
-    )
-    extra: list[Any] = [Timepoint.INTAKE, discharge, month, half_year]
-    extra += [discharge, cuts[0], month, cuts[1], cuts[2]]
-    for key, program, instrument, timepoint, pre, post, count in _rows(sql, [*params, *extra]):
-        for tally in (tallies[key][program], tallies[ALL][program]):
-            tally.pairs[(instrument, timepoint)][(float(pre), float(post))] += int(count)
+def _tally_row(
+    tally: _Tally,
+    instrument: str,
+    pre: int | None,
+    totals: list[int | None],
+    due_flags: list[int],
+    count: int,
+) -> None:
+    for (timepoint, _, _), post, due in zip(COMPARISONS, totals, due_flags, strict=True):
+        if not due:
+            continue
+        if pre is not None:
+            tally.answered[(instrument, Timepoint.INTAKE, timepoint)] += count
+        if post is not None:
+            tally.answered[(instrument, timepoint, timepoint)] += count
+        if pre is not None and post is not None:
+            tally.pairs[(instrument, timepoint)][(float(pre), float(post))] += count
 
 
 def _schedules(program_ids: frozenset[int]) -> dict[int, set[tuple[str, str]]]:
@@ -205,7 +204,7 @@ def _labels(group_by: GroupBy, keys: set[int]) -> dict[int, str]:
 
 
 def outcomes_report(filters: Filters) -> tuple[GroupOutcome, list[GroupOutcome]]:
-    """The whole selection as one group, then each group, sorted by name. Five queries."""
+    """The whole selection as one group, then each group, sorted by name. Four queries."""
     if not filters.program_ids:
         return GroupOutcome(None, "All selected episodes", 0), []
     tallies = _tallies(filters)

@@ -26,7 +26,7 @@ END = ADMITTED + 56 * DAY
 REPORT_DAY = END + 60 * DAY
 # The outcomes page, however many episodes and responses it summarizes.
 # PostgreSQL adds the audit chain's advisory lock for the one audit row the page writes.
-REPORT_QUERIES = 18 + (connection.vendor == "postgresql")
+REPORT_QUERIES = 17 + (connection.vendor == "postgresql")
 
 
 def _another(s: Scenario) -> Scenario:
