@@ -3,7 +3,7 @@
 The outcomes report summarizes hundreds of thousands of (pre, post) pairs, but totals are small
 integers, so the distinct pairs are few. Every statistic here is computed once per distinct pair
 and weighted by its count, with two passes (mean first, then squared deviations) so that the
-variances stay exact enough however many pairs there are. ``describe``, the effect sizes and
+variances stay accurate however many pairs there are. ``describe``, the effect sizes and
 ``pre_post`` all use these functions: there is one implementation of each formula.
 """
 
@@ -56,8 +56,8 @@ def pair_moments(counted: Counted) -> PairMoments:
     n = sum(counted.values())
     if n == 0:
         return PairMoments(0, math.nan, math.nan, 0.0, 0.0, 0.0, 0.0)
-    mean_pre = math.fsum(w * a for (a, _), w in counted.items()) / n
-    mean_post = math.fsum(w * b for (_, b), w in counted.items()) / n
+    mean_pre = sum(w * a for (a, _), w in counted.items()) / n
+    mean_post = sum(w * b for (_, b), w in counted.items()) / n
     if n < 2:
         return PairMoments(n, mean_pre, mean_post, 0.0, 0.0, 0.0, 0.0)
     mean_diff = mean_pre - mean_post
@@ -66,8 +66,8 @@ def pair_moments(counted: Counted) -> PairMoments:
         n=n,
         mean_pre=mean_pre,
         mean_post=mean_post,
-        var_pre=math.fsum(w * x * x for w, x, _, _ in dev) / (n - 1),
-        var_post=math.fsum(w * y * y for w, _, y, _ in dev) / (n - 1),
-        var_diff=math.fsum(w * z * z for w, _, _, z in dev) / (n - 1),
-        cov=math.fsum(w * x * y for w, x, y, _ in dev) / (n - 1),
+        var_pre=sum(w * x * x for w, x, _, _ in dev) / (n - 1),
+        var_post=sum(w * y * y for w, _, y, _ in dev) / (n - 1),
+        var_diff=sum(w * z * z for w, _, _, z in dev) / (n - 1),
+        cov=sum(w * x * y for w, x, y, _ in dev) / (n - 1),
     )

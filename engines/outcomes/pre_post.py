@@ -79,10 +79,7 @@ class _PairFacts:
     below_cutoff_post: bool
 
 
-@functools.lru_cache(maxsize=65536)
 def _facts(pre: float, post: float, norms: Norms, threshold: float | None) -> _PairFacts:
-    """Every rule for one (pre, post) pair, computed once: totals are small integers, so the
-    same pairs recur across groups and reports."""
     change = reliable_change(pre, post, norms, threshold=threshold)
     return _PairFacts(
         improved=change.improved,
@@ -94,28 +91,38 @@ def _facts(pre: float, post: float, norms: Norms, threshold: float | None) -> _P
     )
 
 
+@functools.lru_cache(maxsize=64)
+def _facts_table(norms: Norms, threshold: float | None) -> dict[tuple[float, float], _PairFacts]:
+    """Every rule for each (pre, post) pair, computed once per norms and threshold and kept:
+    totals are small integers, so the same pairs recur across groups and reports."""
+    return {}
+
+
 def _normed_counts(counted: Counted, norms: Norms, threshold: float | None) -> _NormedCounts:
     """Each rule is applied once per distinct (pre, post) pair and weighted by its count."""
-    totals: Counter[str] = Counter()
+    table = _facts_table(norms, threshold)
     categories: Counter[Category] = Counter()
-    for (pre, post), w in counted.items():
-        facts = _facts(pre, post, norms, threshold)
+    improved = deteriorated = below_pre = remission = below_post = 0
+    for pair, w in counted.items():
+        facts = table.get(pair)
+        if facts is None:
+            facts = table[pair] = _facts(*pair, norms, threshold)
         categories[facts.category] += w
-        totals["improved"] += w * facts.improved
-        totals["deteriorated"] += w * facts.deteriorated
-        totals["below_pre"] += w * facts.started_below_cutoff
-        totals["remission"] += w * bool(facts.remission)
-        totals["below_post"] += w * facts.below_cutoff_post
+        improved += w * facts.improved
+        deteriorated += w * facts.deteriorated
+        below_pre += w * facts.started_below_cutoff
+        remission += w * bool(facts.remission)
+        below_post += w * facts.below_cutoff_post
     return _NormedCounts(
-        reliable_improvement=totals["improved"],
-        reliable_deterioration=totals["deteriorated"],
+        reliable_improvement=improved,
+        reliable_deterioration=deteriorated,
         recovered=categories[Category.RECOVERED],
         improved=categories[Category.IMPROVED],
         unchanged=categories[Category.UNCHANGED],
         deteriorated=categories[Category.DETERIORATED],
-        started_below_cutoff=totals["below_pre"],
-        remission=None if norms.remission_below is None else totals["remission"],
-        below_cutoff_post=totals["below_post"],
+        started_below_cutoff=below_pre,
+        remission=None if norms.remission_below is None else remission,
+        below_cutoff_post=below_post,
     )
 
 
