@@ -10,7 +10,7 @@ STAMP := $(VENV)/.openiop-synced
 DEMO_ENV := OPENIOP_ENV=demo SECRET_KEY="$$(cat var/demo-secret-key)" DATABASE_URL=sqlite:///$(CURDIR)/var/demo.sqlite3
 PYTEST_ARGS ?=
 
-.PHONY: demo demo-audit-verify test setup lint typecheck check clean
+.PHONY: demo demo-audit-verify test setup lint typecheck check clean bench-outcomes
 
 $(STAMP): pyproject.toml uv.lock bin/bootstrap
 	@bin/bootstrap
@@ -43,7 +43,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 
 typecheck: $(STAMP)
-	$(VENV)/bin/mypy engines openiop config tests
+	$(VENV)/bin/mypy engines openiop config tests bench
 
 check: lint typecheck
 	$(VENV)/bin/lint-imports
@@ -51,6 +51,11 @@ check: lint typecheck
 	OPENIOP_ENV=production SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	  DATABASE_URL=sqlite:////tmp/openiop-deploy-check.sqlite3 ALLOWED_HOSTS=openiop.example.org \
 	  $(PY) manage.py check --deploy --fail-level WARNING
+
+# A million synthetic responses in a throwaway PostgreSQL database (dropped afterwards), then
+# the outcomes report timed; writes bench/results/outcomes.{json,md}.
+bench-outcomes: $(STAMP)
+	$(PY) -m bench.outcomes --database-url postgres://postgres@127.0.0.1:5432/openiop_bench
 
 clean:
 	rm -rf $(VENV) staticfiles .mypy_cache .ruff_cache

@@ -60,7 +60,10 @@ def pair_moments(counted: Counted) -> PairMoments:
     mean_post = sum(w * b for (_, b), w in counted.items()) / n
     if n < 2:
         return PairMoments(n, mean_pre, mean_post, 0.0, 0.0, 0.0, 0.0)
-    mean_diff = mean_pre - mean_post
+    # The mean of the differences themselves, not mean_pre - mean_post: when every patient
+    # changed by the same amount the deviations must be exactly 0 (d_z undefined), while the
+    # difference of two rounded means leaves a residue that makes d_z about 1e15.
+    mean_diff = sum(w * (a - b) for (a, b), w in counted.items()) / n
     dev = [(w, a - mean_pre, b - mean_post, (a - b) - mean_diff) for (a, b), w in counted.items()]
     return PairMoments(
         n=n,

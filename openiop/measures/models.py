@@ -89,8 +89,12 @@ class MeasureResponse(models.Model):
             models.Index(
                 fields=["patient", "instrument", "collected_on"], name="response_chart_idx"
             ),
+            # Covers the outcomes report's scans: with ``total`` in the key (INCLUDE is not
+            # portable to SQLite) PostgreSQL answers them index-only, never reading the wide
+            # rows with their JSON answers.
             models.Index(
-                fields=["timepoint", "instrument", "episode"], name="response_outcome_idx"
+                fields=["timepoint", "instrument", "episode", "total"],
+                name="response_outcome_idx",
             ),
         ]
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 
 import engines.instruments as instruments
 import engines.outcomes as stats
@@ -126,8 +126,15 @@ _DUE = ", ".join(
 )
 
 
+# PostgreSQL's default 4 MB of sort/hash memory makes the per-episode aggregation spill to
+# disk at a million responses; the report's own transaction gets more (SET LOCAL).
+_REPORT_WORK_MEM = "64MB"
+
+
 def _rows(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT set_config('work_mem', %s, true)", [_REPORT_WORK_MEM])
         cursor.execute(sql, params)
         return list(cursor.fetchall())
 

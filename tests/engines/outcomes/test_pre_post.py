@@ -140,3 +140,14 @@ def test_counting_distinct_pairs_matches_a_pair_by_pair_computation(pairs):
     if statistics.stdev(diffs) > 0:
         expected_dz = statistics.fmean(diffs) / statistics.stdev(diffs)
         assert result.d_z.value == pytest.approx(expected_dz)
+
+
+def test_d_z_is_undefined_when_every_patient_changed_by_the_same_amount():
+    # given: three pairs that all drop by 5; their means (62/3, 47/3) are not exact in binary
+    pairs = [(27.0, 22.0), (27.0, 22.0), (8.0, 3.0)]
+
+    # when
+    result = pre_post("phq9", pairs, None)
+
+    # then: the SD of change is exactly 0, so d_z is undefined rather than about 1e15
+    assert result.d_z.value is None
