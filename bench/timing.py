@@ -114,6 +114,12 @@ def _phases(filters: Any) -> dict[str, float]:
 _DECLARE = re.compile(r"^DECLARE .*? CURSOR .*?FOR ", re.DOTALL)
 
 
+def _is_data_query(sql: str) -> bool:
+    """A report query, not transaction control (BEGIN, SAVEPOINT, COMMIT) or a setting."""
+    text = sql.lstrip().upper()
+    return text.startswith(("SELECT", "DECLARE")) and "SET_CONFIG(" not in text
+
+
 def _explain(sql: str) -> dict[str, float]:
     """Server-side planning and execution time of one captured query (a server-side
     cursor's DECLARE is explained as its SELECT)."""
@@ -157,6 +163,7 @@ def _grouping(filters: Any, runs: int) -> dict[str, Any]:
 
     with CaptureQueriesContext(connection) as captured:
         overall, groups = outcomes_report(filters)  # warm-up, and the query count
+    data_queries = [q["sql"] for q in captured.captured_queries if _is_data_query(q["sql"])]
     seconds = []
     for _ in range(runs):
         started = time.perf_counter()
@@ -169,13 +176,13 @@ def _grouping(filters: Any, runs: int) -> dict[str, Any]:
         "min_s": round(min(seconds), 4),
         "median_s": round(statistics.median(seconds), 4),
         "max_s": round(max(seconds), 4),
-        "queries": len(captured.captured_queries),
+        "queries": len(data_queries),
         "episodes": overall.episodes,
         "groups": len(groups),
         "pairs_overall": pairs,
         "phases_s": {k: round(v, 4) for k, v in _phases(filters).items()},
-        "explain": [_explain(q["sql"]) for q in captured.captured_queries],
-        "sql": [q["sql"] for q in captured.captured_queries],
+        "explain": [_explain(sql) for sql in data_queries],
+        "sql": data_queries,
     }
 
 
