@@ -20,12 +20,9 @@ from engines.instruments.model import Band, Instrument, Item, Score, frozen_text
 from engines.instruments.response_scales import YES_NO
 from engines.instruments.scoring import (
     Responses,
+    complete_total,
     completeness,
-    keyed_sum,
-    missing_among,
-    refuse_missing,
     result,
-    scored_numbers,
 )
 
 REVERSE_ITEM = 3
@@ -97,13 +94,7 @@ def score_dast10(instrument: Instrument, responses: Responses, language: str) ->
     Missing items: the form itself says "Please answer every question" and Skinner 1982 gives
     no proration, so any blank raises ScoringError("too_many_missing").
     """
-    expected = scored_numbers(instrument)
-    missing = missing_among(responses, expected)
-    if missing:
-        refuse_missing(
-            instrument,
-            missing,
-            "the DAST-10 is scored only when all 10 items are answered.",
-        )
-    total = keyed_sum(instrument, responses, expected)
+    total, expected = complete_total(
+        instrument, responses, "the DAST-10 is scored only when all 10 items are answered."
+    )
     return result(instrument, language, total, (), completeness(responses, expected))

@@ -18,23 +18,14 @@ against a Pfizer/phqscreeners copy, and an unverified translation is worse than 
 
 from __future__ import annotations
 
-from engines.instruments.model import Band, Instrument, Item, Option, Score, frozen_text
+from engines.instruments.model import Band, Instrument, Item, Score, frozen_text
+from engines.instruments.response_scales import PHQ_FREQUENCY
 from engines.instruments.scoring import (
     Responses,
+    complete_total,
     completeness,
     cutoff_flag,
-    keyed_sum,
-    missing_among,
-    refuse_missing,
     result,
-    scored_numbers,
-)
-
-_FREQUENCY = (
-    Option(0, frozen_text({"en": "Not at all"})),
-    Option(1, frozen_text({"en": "Several days"})),
-    Option(2, frozen_text({"en": "More than half the days"})),
-    Option(3, frozen_text({"en": "Nearly every day"})),
 )
 
 _WORDING = (
@@ -60,7 +51,7 @@ INSTRUMENT = Instrument(
             number=number,
             link_id=f"gad7-{number}",
             text=frozen_text({"en": text}),
-            options=_FREQUENCY,
+            options=PHQ_FREQUENCY,
         )
         for number, text in enumerate(_WORDING, start=1)
     ),
@@ -93,15 +84,11 @@ def score_gad7(instrument: Instrument, responses: Responses, language: str) -> S
     rule for the GAD-7, and none from a primary source could be verified, so any blank item
     raises ScoringError("too_many_missing").
     """
-    expected = scored_numbers(instrument)
-    missing = missing_among(responses, expected)
-    if missing:
-        refuse_missing(
-            instrument,
-            missing,
-            "the GAD-7 is scored only when all 7 items are answered (no published proration rule).",
-        )
-    total = keyed_sum(instrument, responses, expected)
+    total, expected = complete_total(
+        instrument,
+        responses,
+        "the GAD-7 is scored only when all 7 items are answered (no published proration rule).",
+    )
     flag = cutoff_flag(
         instrument,
         total,

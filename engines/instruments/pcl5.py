@@ -19,13 +19,10 @@ from __future__ import annotations
 from engines.instruments.model import Instrument, Item, Option, Score, Subscale, frozen_text
 from engines.instruments.scoring import (
     Responses,
+    complete_total,
     completeness,
     cutoff_flag,
-    keyed_sum,
-    missing_among,
-    refuse_missing,
     result,
-    scored_numbers,
     subscale_totals,
 )
 
@@ -121,16 +118,11 @@ def score_pcl5(instrument: Instrument, responses: Responses, language: str) -> S
     Missing items: the NCPTSD PCL-5 materials give no proration rule (none was found), so
     any blank item raises ScoringError("too_many_missing").
     """
-    expected = scored_numbers(instrument)
-    missing = missing_among(responses, expected)
-    if missing:
-        refuse_missing(
-            instrument,
-            missing,
-            "the PCL-5 is scored only when all 20 items are answered (NCPTSD gives no "
-            "proration rule).",
-        )
-    total = keyed_sum(instrument, responses, expected)
+    total, expected = complete_total(
+        instrument,
+        responses,
+        "the PCL-5 is scored only when all 20 items are answered (NCPTSD gives no proration rule).",
+    )
     flag = cutoff_flag(
         instrument,
         total,

@@ -15,7 +15,8 @@ Sources (see /work/shared/reference/clinical.md §2.1 and §2.2):
 
 from __future__ import annotations
 
-from engines.instruments.model import Band, Flag, Instrument, Item, Option, Score, frozen_text
+from engines.instruments.model import Band, Flag, Instrument, Item, Score, frozen_text
+from engines.instruments.response_scales import PHQ_FREQUENCY
 from engines.instruments.scoring import (
     Responses,
     completeness,
@@ -30,13 +31,6 @@ from engines.instruments.scoring import (
 
 SAFETY_ITEM = 9
 MAX_PRORATED_MISSING = 2
-
-_FREQUENCY = (
-    Option(0, frozen_text({"en": "Not at all", "es": "Ningún día"})),
-    Option(1, frozen_text({"en": "Several days", "es": "Varios días"})),
-    Option(2, frozen_text({"en": "More than half the days", "es": "Más de la mitad de los días"})),
-    Option(3, frozen_text({"en": "Nearly every day", "es": "Casi todos los días"})),
-)
 
 _WORDING: tuple[tuple[str, str], ...] = (
     ("Little interest or pleasure in doing things", "Poco interés o placer en hacer cosas"),
@@ -81,7 +75,7 @@ def _item(number: int, en: str, es: str) -> Item:
         number=number,
         link_id=f"phq9-{number}",
         text=frozen_text({"en": en, "es": es}),
-        options=_FREQUENCY,
+        options=PHQ_FREQUENCY,
         loinc="44260-8" if safety else None,
         safety=safety,
     )
@@ -165,7 +159,7 @@ def _suicidal_ideation(responses: Responses) -> Flag | None:
     value = responses[SAFETY_ITEM - 1]
     if not value:
         return None
-    answer = _FREQUENCY[value].label["en"]
+    answer = PHQ_FREQUENCY[value].label["en"]
     return Flag(
         code="suicidal_ideation",
         label=f"PHQ-9 item 9 answered '{answer}': thoughts of being better off dead or of "

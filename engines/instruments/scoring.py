@@ -104,6 +104,18 @@ def refuse_missing(instrument: Instrument, missing: Sequence[int], rule: str) ->
     )
 
 
+def complete_total(
+    instrument: Instrument, responses: Responses, rule: str
+) -> tuple[int, tuple[int, ...]]:
+    """The keyed total of an instrument whose manual allows no missing item, and the item
+    numbers it expects. Raises ScoringError("too_many_missing") naming ``rule`` otherwise."""
+    expected = scored_numbers(instrument)
+    missing = missing_among(responses, expected)
+    if missing:
+        refuse_missing(instrument, missing, rule)
+    return keyed_sum(instrument, responses, expected), expected
+
+
 def subscale_totals(instrument: Instrument, responses: Responses) -> dict[str, int]:
     return {
         subscale.key: keyed_sum(instrument, responses, subscale.items)

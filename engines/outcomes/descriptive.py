@@ -1,9 +1,10 @@
 """Descriptive statistics of one set of scores."""
 
 import math
-import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from engines.outcomes.moments import counted_pairs, pair_moments
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,9 +18,10 @@ class Summary:
 
 def describe(values: Sequence[float]) -> Summary:
     """Count, mean and sample SD. Raises ValueError on a non-finite value."""
-    if not all(math.isfinite(v) for v in values):
-        raise ValueError("values must be finite numbers")
-    n = len(values)
-    mean = float(statistics.mean(values)) if n else None
-    sd = float(statistics.stdev(values)) if n >= 2 else None
-    return Summary(n=n, mean=mean, sd=sd)
+    moments = pair_moments(counted_pairs(values, values))
+    return summary(moments.n, moments.mean_pre, moments.var_pre)
+
+
+def summary(n: int, mean: float, variance: float) -> Summary:
+    """A Summary from moments: mean None without values, SD None with fewer than two."""
+    return Summary(n=n, mean=mean if n else None, sd=math.sqrt(variance) if n >= 2 else None)

@@ -1,12 +1,11 @@
 """Group pre–post outcome summary for one instrument: what the program-outcomes report shows."""
 
 import functools
-import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from engines.outcomes.descriptive import Summary
+from engines.outcomes.descriptive import Summary, summary
 from engines.outcomes.effect_sizes import EffectSize, d_av_of, d_z_of
 from engines.outcomes.moments import Counted, counted_pairs, pair_moments
 from engines.outcomes.norms import Norms
@@ -130,10 +129,6 @@ def _responders(counted: Counted) -> int:
     return sum(w for (pre, post), w in counted.items() if is_response(pre, post))
 
 
-def _summary(n: int, mean: float, variance: float) -> Summary:
-    return Summary(n=n, mean=mean if n else None, sd=math.sqrt(variance) if n >= 2 else None)
-
-
 def pre_post(
     instrument: str,
     pairs: Sequence[tuple[float, float]],
@@ -167,8 +162,8 @@ def pre_post_counted(
     return PrePost(
         instrument=instrument,
         n_pairs=moments.n,
-        pre=_summary(moments.n, moments.mean_pre, moments.var_pre),
-        post=_summary(moments.n, moments.mean_post, moments.var_post),
+        pre=summary(moments.n, moments.mean_pre, moments.var_pre),
+        post=summary(moments.n, moments.mean_post, moments.var_post),
         d_av=d_av_of(moments),
         d_z=d_z_of(moments),
         response=_responders(counted),

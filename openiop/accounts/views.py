@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 from urllib.parse import urlencode
 
-import segno
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -27,6 +26,7 @@ from openiop.accounts.services import (
 )
 from openiop.core.capabilities import Capability
 from openiop.core.policy import authenticated, public
+from openiop.core.qr import qr_svg
 
 # One message for an unknown user, a wrong password and an inactive account (R04).
 BAD_CREDENTIALS = "That username and password do not match an active account."
@@ -94,9 +94,13 @@ def mfa_setup_view(request: HttpRequest) -> HttpResponse:
             "token",
             "That code did not match. Check the time on your phone and try the newest code.",
         )
-    qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=4, dark="#1f2a37")
     secret = base64.b32encode(device.bin_key).decode("ascii")
-    context = {"form": form, "qr_svg": qr_svg, "secret": secret, "next": _next_url(request)}
+    context = {
+        "form": form,
+        "qr_svg": qr_svg(device.config_url),
+        "secret": secret,
+        "next": _next_url(request),
+    }
     return render(request, "accounts/mfa_setup.html", context)
 
 

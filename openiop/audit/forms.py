@@ -4,12 +4,9 @@ from django import forms
 
 from openiop.audit.models import DataCategory, Outcome
 from openiop.audit.selectors import SORTABLE_COLUMNS
+from openiop.core.widgets import DateInput
 
 SORT_CHOICES = [(c, c) for c in SORTABLE_COLUMNS] + [(f"-{c}", f"-{c}") for c in SORTABLE_COLUMNS]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class AuditFilterForm(forms.Form):

@@ -6,8 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-import segno
-
 if TYPE_CHECKING:
     from engines.outcomes import PrePost
     from openiop.measures.selectors import Trajectory
@@ -141,8 +139,3 @@ def change_plot(rows: list[tuple[str, PrePost, int]]) -> tuple[list[ChangeRow], 
         x = _Scale(0, max_total or 1, 150, WIDTH - 40)
         drawn.append(ChangeRow(label, 30 + index * 34, x(pre), x(post), pre, post, result.n_pairs))
     return drawn, 40 + 34 * max(len(drawn), 1)
-
-
-def qr_svg(data: str) -> str:
-    """An inline SVG QR code, so a patient can open their link on their own phone."""
-    return str(segno.make(data, error="m").svg_inline(scale=4, dark="#1f2a37"))

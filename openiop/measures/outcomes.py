@@ -25,7 +25,8 @@ from django.db import connection, transaction
 import engines.instruments as instruments
 import engines.outcomes as stats
 from openiop.accounts.models import User
-from openiop.measures.models import MeasureResponse, ScheduleEntry, Timepoint
+from openiop.measures.models import MeasureResponse, Timepoint
+from openiop.measures.schedule import schedules_by_program
 from openiop.patients.models import CareTeam, EpisodeOfCare, EpisodeState
 from openiop.programs.models import Cohort, Program, Track
 
@@ -192,16 +193,6 @@ def _tally_row(
             tally.pairs[(instrument, timepoint)][(float(pre), float(post))] += count
 
 
-def _schedules(program_ids: frozenset[int]) -> dict[int, set[tuple[str, str]]]:
-    result: dict[int, set[tuple[str, str]]] = defaultdict(set)
-    rows = ScheduleEntry.objects.filter(program_id__in=program_ids)
-    for program_id, instrument, timepoint in rows.values_list(
-        "program_id", "instrument", "timepoint"
-    ):
-        result[program_id].add((instrument, timepoint))
-    return result
-
-
 def _labels(group_by: GroupBy, keys: set[int]) -> dict[int, str]:
     if group_by is GroupBy.CLINICIAN:
         users = User.objects.filter(pk__in=keys).values_list("pk", "first_name", "last_name")
@@ -215,7 +206,7 @@ def outcomes_report(filters: Filters) -> tuple[GroupOutcome, list[GroupOutcome]]
     if not filters.program_ids:
         return GroupOutcome(None, "All selected episodes", 0), []
     tallies = _tallies(filters)
-    schedules = _schedules(filters.program_ids)
+    schedules = {p: set(pairs) for p, pairs in schedules_by_program(filters.program_ids).items()}
     labels = _labels(filters.group_by, {k for k in tallies if isinstance(k, int)})
     overall = _group(None, "All selected episodes", tallies.get(ALL, {}), schedules)
     groups = [

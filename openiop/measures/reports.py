@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -21,13 +22,10 @@ from openiop.core.actor import actor_from_request
 from openiop.core.capabilities import Capability
 from openiop.core.policy import requires
 from openiop.core.spreadsheets import neutralize
+from openiop.core.widgets import DateInput
 from openiop.measures import charts
 from openiop.measures.outcomes import Filters, GroupBy, GroupOutcome, outcomes_report
 from openiop.programs.models import Program
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class OutcomesFilterForm(forms.Form):
@@ -152,8 +150,10 @@ def _number(value: object) -> object:
     return round(value, 3) if isinstance(value, float) else ("" if value is None else value)
 
 
-@requires(Capability.VIEW_OUTCOMES)
-def outcomes_csv(request: HttpRequest) -> HttpResponse:
+def _export(
+    request: HttpRequest, kind: str, content_type: str, build: Callable[[Filters], str | bytes]
+) -> HttpResponse:
+    """One download of the report: the same filters as the page, audited as an export."""
     _, filters = _form(request)
     if filters is None:
         return HttpResponse(
@@ -161,33 +161,35 @@ def outcomes_csv(request: HttpRequest) -> HttpResponse:
             status=400,
             content_type="text/plain",
         )
-    _audit(request, "OUTCOMES_REPORT_EXPORTED", filters, "csv")
+    _audit(request, "OUTCOMES_REPORT_EXPORTED", filters, kind)
+    response = HttpResponse(build(filters), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="openiop-outcomes.{kind}"'
+    return response
+
+
+def _csv(filters: Filters) -> str:
     overall, groups = outcomes_report(filters)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
     for row in _csv_rows("all", [overall]) + _csv_rows(filters.group_by.value, groups):
         writer.writerow([_number(v) for v in row])
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="openiop-outcomes.csv"'
-    return response
+    return buffer.getvalue()
+
+
+def _pdf(filters: Filters) -> bytes:
+    from weasyprint import HTML  # type: ignore[import-untyped]  # heavy; only this export
+
+    html = render_to_string("measures/outcomes_pdf.html", _context(filters))
+    # The template inlines its styles and SVG: WeasyPrint fetches nothing over the network.
+    return bytes(HTML(string=html).write_pdf())
+
+
+@requires(Capability.VIEW_OUTCOMES)
+def outcomes_csv(request: HttpRequest) -> HttpResponse:
+    return _export(request, "csv", "text/csv; charset=utf-8", _csv)
 
 
 @requires(Capability.VIEW_OUTCOMES)
 def outcomes_pdf(request: HttpRequest) -> HttpResponse:
-    from weasyprint import HTML  # type: ignore[import-untyped]  # heavy; only this view
-
-    _, filters = _form(request)
-    if filters is None:
-        return HttpResponse(
-            "The filters are not valid; fix them on the report page.",
-            status=400,
-            content_type="text/plain",
-        )
-    _audit(request, "OUTCOMES_REPORT_EXPORTED", filters, "pdf")
-    html = render_to_string("measures/outcomes_pdf.html", _context(filters), request=request)
-    # The template inlines its styles and SVG: WeasyPrint fetches nothing over the network.
-    pdf = HTML(string=html).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = 'attachment; filename="openiop-outcomes.pdf"'
-    return response
+    return _export(request, "pdf", "application/pdf", _pdf)

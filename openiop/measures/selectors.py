@@ -10,28 +10,16 @@ from typing import Any
 
 import engines.instruments as instruments
 import engines.outcomes as outcomes
-from engines.occasions import Occasion, Status, occasions
+from engines.occasions import Occasion, Status
 from openiop.accounts.access import program_ids_with
 from openiop.core import clock
 from openiop.core.capabilities import Capability
-from openiop.measures.models import AlertNotice, MeasureResponse, SafetyAlert, ScheduleEntry
-from openiop.measures.schedule import HORIZON, episode_dates
+from openiop.measures.models import AlertNotice, MeasureResponse, SafetyAlert
+from openiop.measures.schedule import occasion_statuses, schedules_by_program
 from openiop.patients.models import EpisodeOfCare, EpisodeState, Patient
 
 # Follow-ups run to 180 days after discharge plus their 14-day window.
 FOLLOW_UP_REACH = dt.timedelta(days=200)
-
-
-def _schedules(program_ids: set[int]) -> dict[int, list[tuple[str, str]]]:
-    by_program: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    rows = ScheduleEntry.objects.filter(program_id__in=program_ids).order_by(
-        "instrument", "timepoint"
-    )
-    for program_id, instrument, timepoint in rows.values_list(
-        "program_id", "instrument", "timepoint"
-    ):
-        by_program[program_id].append((instrument, timepoint))
-    return by_program
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +99,7 @@ def patient_measures(user: Any, patient: Patient) -> PatientMeasures:
     if current is None:
         return PatientMeasures(None, [], [], alerts, responses, None)
     today = clock.localdate(current.program.zone)
-    schedule = _schedules({current.program_id}).get(current.program_id, [])
+    schedule = schedules_by_program([current.program_id])[current.program_id]
     rows = _occasion_rows(current, schedule, responses, today)
     mine = [r for r in responses if r.episode_id == current.pk]
     trajectories = _trajectories(mine, rows)
@@ -127,8 +115,10 @@ def _occasion_rows(
     answered = {
         (r.instrument, r.timepoint, r.due_on) for r in responses if r.episode_id == episode.pk
     }
-    found = occasions(schedule, episode_dates(episode), until=today + HORIZON)
-    return [OccasionRow(o, o.status(today, answered), instruments.get(o.instrument)) for o in found]
+    return [
+        OccasionRow(o, status, instruments.get(o.instrument))
+        for o, status in occasion_statuses(episode, schedule, answered, today=today)
+    ]
 
 
 def _trajectories(responses: list[MeasureResponse], rows: list[OccasionRow]) -> list[Trajectory]:
@@ -194,7 +184,7 @@ def due_list(user: Any) -> list[DueRow]:
         .exclude(discharged_on__lt=earliest)
         .select_related("program", "patient", "care_team__primary_therapist")
     )
-    schedules = _schedules({e.program_id for e in episodes})
+    schedules = schedules_by_program({e.program_id for e in episodes})
     answered: dict[int, set[tuple[str, str, dt.date]]] = defaultdict(set)
     keys = MeasureResponse.objects.filter(episode__in=[e.pk for e in episodes]).values_list(
         "episode_id", "instrument", "timepoint", "due_on"
@@ -204,10 +194,10 @@ def due_list(user: Any) -> list[DueRow]:
     rows = []
     for episode in episodes:
         today = clock.localdate(episode.program.zone)
-        for occasion in occasions(
-            schedules.get(episode.program_id, []), episode_dates(episode), until=today
+        schedule = schedules[episode.program_id]
+        for occasion, status in occasion_statuses(
+            episode, schedule, answered[episode.pk], today=today
         ):
-            status = occasion.status(today, answered[episode.pk])
             if status in (Status.DUE, Status.OVERDUE):
                 spec = instruments.get(occasion.instrument)
                 rows.append(DueRow(episode, occasion, status, spec, today))

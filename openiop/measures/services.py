@@ -41,7 +41,12 @@ from openiop.measures.models import (
     Source,
     Timepoint,
 )
-from openiop.measures.schedule import episode_occasions, episode_today, schedule_pairs
+from openiop.measures.schedule import (
+    episode_occasions,
+    episode_today,
+    occasion_statuses,
+    schedule_pairs,
+)
 from openiop.patients.models import CareTeam, EpisodeOfCare
 from openiop.programs.models import Program
 
@@ -192,7 +197,7 @@ def response_record(
             source=source.value,
         ),
     )
-    alert = _raise_alert(actor, episode, response, result) if _safety(result) else None
+    alert = _raise_alert(actor, episode, response, result) if result.safety else None
     return Recorded(response, alert)
 
 
@@ -234,10 +239,6 @@ def _save_response(
             f"The {instrument.short_title} for this occasion is already recorded."
         ) from None
     return response
-
-
-def _safety(result: instruments.Score) -> bool:
-    return any(flag.safety for flag in result.flags)
 
 
 def _recipients(episode: EpisodeOfCare) -> dict[int, AlertNotice.Reason]:
@@ -332,10 +333,11 @@ def due_now(episode: EpisodeOfCare) -> list[Occasion]:
             "instrument", "timepoint", "due_on"
         )
     )
+    schedule = schedule_pairs(episode.program_id)
     return [
         o
-        for o in episode_occasions(episode, schedule_pairs(episode.program_id), today=today)
-        if o.status(today, answered) in (Status.DUE, Status.OVERDUE)
+        for o, status in occasion_statuses(episode, schedule, answered, today=today)
+        if status in (Status.DUE, Status.OVERDUE)
     ]
 
 

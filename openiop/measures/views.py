@@ -22,15 +22,15 @@ from openiop.core.actor import actor_from_request
 from openiop.core.capabilities import Capability
 from openiop.core.errors import DomainError, NotFound
 from openiop.core.policy import requires
+from openiop.core.qr import qr_svg
 from openiop.measures import charts, services
 from openiop.measures.access import alert_access
 from openiop.measures.fhir import patient_fhir_bundle
 from openiop.measures.forms import AcknowledgeForm, PaperConfirmForm, QuestionnaireForm
 from openiop.measures.models import Source
 from openiop.measures.selectors import due_list, patient_measures
-from openiop.patients.access import episode_access
 from openiop.patients.selectors import patients_audit_listed
-from openiop.patients.views import chart_context
+from openiop.patients.views import chart_context, episode_for_action
 
 
 def _measures_page(
@@ -69,17 +69,9 @@ def patient_fhir_view(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 
 def _episode(request: HttpRequest, patient_id: int, episode_id: int, action: str) -> Any:
-    try:
-        return episode_access(
-            request.user,
-            patient_id,
-            episode_id,
-            actor=actor_from_request(request),
-            capability=Capability.ADMINISTER_MEASURES,
-            action=action,
-        )
-    except NotFound as exc:
-        raise Http404 from exc
+    return episode_for_action(
+        request, patient_id, episode_id, Capability.ADMINISTER_MEASURES, action
+    )
 
 
 @require_POST
@@ -94,7 +86,7 @@ def link_create(request: HttpRequest, patient_id: int, episode_id: int) -> HttpR
         messages.error(request, error.message)
         return redirect("measures:chart", patient_id=patient_id)
     url = request.build_absolute_uri(reverse("measures:portal", kwargs={"token": token}))
-    context = {"patient": episode.patient, "link": link, "url": url, "qr": charts.qr_svg(url)}
+    context = {"patient": episode.patient, "link": link, "url": url, "qr": qr_svg(url)}
     return render(request, "measures/link_created.html", context)
 
 

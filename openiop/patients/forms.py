@@ -8,14 +8,11 @@ from django import forms
 from django.db.models import QuerySet
 
 from openiop.accounts.models import User
+from openiop.core.widgets import DateInput
 from openiop.patients.models import DischargeReason, EpisodeState, Language, Phase
 from openiop.programs.models import Program, Track
 
 NAME_MAX = 150
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 def _choose_from(

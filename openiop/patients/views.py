@@ -209,9 +209,11 @@ def _episode_forms(context: dict[str, Any]) -> dict[str, Any]:
     return forms
 
 
-def _episode_action(
+def episode_for_action(
     request: HttpRequest, patient_id: int, episode_id: int, capability: Capability, action: str
 ) -> Any:
+    """The episode a write acts on, authorized and audited on refusal (episode_access); Http404
+    for missing and not yours. Other contexts' episode actions (measures) use it too."""
     try:
         return episode_access(
             request.user,
@@ -240,7 +242,7 @@ def episode_transition(
     """Admit, waitlist, change phase or discharge, through the matching transition service."""
     if transition not in TRANSITION_ACTIONS:
         raise Http404
-    episode = _episode_action(
+    episode = episode_for_action(
         request, patient_id, episode_id, Capability.MANAGE_EPISODES, TRANSITION_ACTIONS[transition]
     )
     actor = actor_from_request(request)
@@ -282,7 +284,7 @@ def care_team_assign(
 ) -> HttpResponse:
     if seat not in SEATS:
         raise Http404
-    episode = _episode_action(
+    episode = episode_for_action(
         request, patient_id, episode_id, Capability.ASSIGN_CARE_TEAM, "CARE_TEAM_ASSIGNED"
     )
     form = CareTeamForm(request.POST, prefix=seat, eligible=care_team_candidates(episode, seat))

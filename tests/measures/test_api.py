@@ -7,7 +7,7 @@ from django.test import Client
 from openiop.accounts.roles import ProgramRole
 from openiop.measures.models import MeasureResponse, SafetyAlert
 from tests import factories
-from tests.measures.helpers import ADMITTED, PHQ9_ITEM9, PHQ9_MODERATE, at, scenario
+from tests.measures.scenarios import ADMITTED, PHQ9_ITEM9, PHQ9_MODERATE, at, scenario
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,7 @@ from openiop.patients import services as patient_services
 from openiop.patients.models import DischargeReason, EpisodeOfCare
 from tests import factories
 from tests.factories import SYSTEM
-from tests.measures.helpers import ADMITTED, PHQ9_MODERATE, Scenario, at, record, scenario
+from tests.measures.scenarios import ADMITTED, PHQ9_MODERATE, Scenario, at, record, scenario
 
 pytestmark = pytest.mark.django_db
 DAY = dt.timedelta(days=1)

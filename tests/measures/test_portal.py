@@ -10,7 +10,7 @@ from openiop.measures.errors import InvalidAnswers, LinkExpired, LinkInvalid, Li
 from openiop.measures.models import MeasureResponse, PortalLink, SafetyAlert
 from tests import factories
 from tests.factories import SYSTEM
-from tests.measures.helpers import ADMITTED, PHQ9_ITEM9, PHQ9_MODERATE, at, scenario
+from tests.measures.scenarios import ADMITTED, PHQ9_ITEM9, PHQ9_MODERATE, at, scenario
 
 pytestmark = pytest.mark.django_db
 

@@ -20,7 +20,7 @@ from openiop.patients import services as patient_services
 from openiop.patients.models import DischargeReason
 from tests import factories
 from tests.factories import SYSTEM
-from tests.measures.helpers import ADMITTED, PHQ9_ITEM9, PHQ9_MODERATE, at, record, scenario
+from tests.measures.scenarios import ADMITTED, PHQ9_ITEM9, PHQ9_MODERATE, at, record, scenario
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from openiop.accounts.roles import OrgRole, ProgramRole
 from openiop.audit.models import AuditEvent
 from openiop.measures.models import MeasureResponse, SafetyAlert, Timepoint
 from tests import factories
-from tests.measures.helpers import ADMITTED, PHQ9_ITEM9, PHQ9_MODERATE, at, record, scenario
+from tests.measures.scenarios import ADMITTED, PHQ9_ITEM9, PHQ9_MODERATE, at, record, scenario
 
 pytestmark = pytest.mark.django_db
 DAY = dt.timedelta(days=1)
@@ -96,19 +96,17 @@ def test_an_open_alert_shows_in_the_chart_header_until_acknowledged(client: Clie
     assert SafetyAlert.objects.get().acknowledged_by == s.therapist
 
 
+def _paper_url(s):
+    kwargs = {"patient_id": s.patient.pk, "episode_id": s.episode.pk, "instrument": "phq9"}
+    return reverse(
+        "measures:paper", kwargs={**kwargs, "timepoint": "intake", "due_on": ADMITTED.isoformat()}
+    )
+
+
 def test_a_paper_form_is_marked_as_transcribed_by_its_enterer(client: Client):
     s = scenario()
     factories.login(client, s.therapist)
-    url = reverse(
-        "measures:paper",
-        kwargs={
-            "patient_id": s.patient.pk,
-            "episode_id": s.episode.pk,
-            "instrument": "phq9",
-            "timepoint": "intake",
-            "due_on": ADMITTED.isoformat(),
-        },
-    )
+    url = _paper_url(s)
     answers = {f"phq9-item_{n}": 1 for n in range(1, 10)}
     with at(ADMITTED):
         assert client.get(url).status_code == 200
@@ -123,16 +121,7 @@ def test_a_paper_form_is_marked_as_transcribed_by_its_enterer(client: Client):
 def test_a_paper_form_with_out_of_range_text_is_refused(client: Client):
     s = scenario()
     factories.login(client, s.therapist)
-    url = reverse(
-        "measures:paper",
-        kwargs={
-            "patient_id": s.patient.pk,
-            "episode_id": s.episode.pk,
-            "instrument": "phq9",
-            "timepoint": "intake",
-            "due_on": ADMITTED.isoformat(),
-        },
-    )
+    url = _paper_url(s)
     with at(ADMITTED):
         response = client.post(url, {"phq9-item_1": "seven", "confirm": "on"})
     assert response.status_code == 400
