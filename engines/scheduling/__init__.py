@@ -1,0 +1,2 @@
+"""Weekly scheduling: the instance/solution format, the CP-SAT solver, an independent
+validator, a seeded generator and a greedy baseline. Pure Python; no Django."""
