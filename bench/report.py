@@ -41,13 +41,14 @@ def met(grouping: dict[str, Any]) -> bool:
 
 def _table(result: dict[str, Any]) -> list[str]:
     lines = [
-        "| grouping | groups | episodes | pairs | queries | min s | median s | max s | ≤ 2 s |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|:---:|",
+        "| grouping | groups (on page 1) | episodes | pairs | queries | min s | median s "
+        "| max s | ≤ 2 s | every group, once (downloads) s |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|:---:|---:|",
     ]
     lines.extend(
-        f"| {g['group_by']} | {g['groups']} | {g['episodes']:,} | {g['pairs_overall']:,} "
-        f"| {g['queries']} | {g['min_s']:.3f} | {g['median_s']:.3f} | {g['max_s']:.3f} "
-        f"| {'yes' if met(g) else '**no**'} |"
+        f"| {g['group_by']} | {g['groups']} ({g['groups_on_page']}) | {g['episodes']:,} "
+        f"| {g['pairs_overall']:,} | {g['queries']} | {g['min_s']:.3f} | {g['median_s']:.3f} "
+        f"| {g['max_s']:.3f} | {'yes' if met(g) else '**no**'} | {g['every_group_s']:.3f} |"
         for g in result["timing"]["groupings"]
     )
     return lines
@@ -84,8 +85,9 @@ def markdown(result: dict[str, Any]) -> str:
         f"{counts['patients']:,} patients, {counts['programs']} programs, "
         f"{counts['staff']} staff; generated and loaded in "
         f"{result['generation']['total_s']:.0f} s.",
-        f"Report: `outcomes_report(Filters(all programs, {p['start']} … {p['end']}, "
-        f"today={p['today']}))` summarizes {t['responses_in_scope']:,} responses (intake, "
+        f"Report: the page, `outcomes_report(Filters(all programs, {p['start']} … {p['end']}, "
+        f"today={p['today']}), page=1)` (the overall row and the first page of groups), "
+        "summarizes {t['responses_in_scope']:,} responses (intake, "
         "discharge and follow-ups of the episodes in scope). "
         f"1 warm-up, then {p['runs']} timed runs per grouping; target: the slowest run "
         f"≤ {TARGET_S:g} s.",

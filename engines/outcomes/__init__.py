@@ -8,9 +8,17 @@ module's docstring cites the formulas and thresholds it uses (clinical.md §2.3 
 
 from engines.outcomes.descriptive import Summary, describe
 from engines.outcomes.effect_sizes import EffectSize, cohens_d_av, cohens_d_z
-from engines.outcomes.moments import PairMoments, pair_moments
+from engines.outcomes.moments import PairMoments, PairSums, moments_of_sums, pair_moments
 from engines.outcomes.norms import NORMS, RCI_CRITERION, Norms
-from engines.outcomes.pre_post import PrePost, pre_post, pre_post_counted
+from engines.outcomes.pre_post import (
+    PairCounts,
+    PrePost,
+    RuleCuts,
+    pre_post,
+    pre_post_counted,
+    pre_post_summed,
+    rule_cuts,
+)
 from engines.outcomes.reliable_change import (
     Category,
     ReliableChange,
@@ -36,9 +44,12 @@ __all__ = [
     "Category",
     "EffectSize",
     "Norms",
+    "PairCounts",
     "PairMoments",
+    "PairSums",
     "PrePost",
     "ReliableChange",
+    "RuleCuts",
     "Summary",
     "TrajectoryFlag",
     "TrajectoryFlagCode",
@@ -49,10 +60,13 @@ __all__ = [
     "is_clinical",
     "is_remission",
     "is_response",
+    "moments_of_sums",
     "pair_moments",
     "pre_post",
     "pre_post_counted",
+    "pre_post_summed",
     "reliable_change",
+    "rule_cuts",
     "t_cdf",
     "t_quantile",
     "threshold_lines",

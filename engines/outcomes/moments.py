@@ -74,3 +74,40 @@ def pair_moments(counted: Counted) -> PairMoments:
         var_diff=sum(w * z * z for w, _, _, z in dev) / (n - 1),
         cov=sum(w * x * y for w, x, y, _ in dev) / (n - 1),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class PairSums:
+    """Integer sums over paired integer scores, as a database's SUM() returns them: the count,
+    Σpre, Σpost, Σpre², Σpost² and Σpre·post."""
+
+    n: int = 0
+    pre: int = 0
+    post: int = 0
+    pre_sq: int = 0
+    post_sq: int = 0
+    cross: int = 0
+
+
+def moments_of_sums(sums: PairSums) -> PairMoments:
+    """The moments of integer pairs from their sums, exactly: each sample (co)variance is the
+    integer n·Σxy - Σx·Σy divided once by n(n - 1), so no cancellation error creeps in however
+    large the sums (an equal change for everyone gives var_diff exactly 0, as pair_moments)."""
+    n = sums.n
+    if n == 0:
+        return PairMoments(0, math.nan, math.nan, 0.0, 0.0, 0.0, 0.0)
+    if n < 2:
+        return PairMoments(n, sums.pre / n, sums.post / n, 0.0, 0.0, 0.0, 0.0)
+    scale = n * (n - 1)
+    var_pre = n * sums.pre_sq - sums.pre * sums.pre
+    var_post = n * sums.post_sq - sums.post * sums.post
+    cov = n * sums.cross - sums.pre * sums.post
+    return PairMoments(
+        n=n,
+        mean_pre=sums.pre / n,
+        mean_post=sums.post / n,
+        var_pre=var_pre / scale,
+        var_post=var_post / scale,
+        var_diff=(var_pre + var_post - 2 * cov) / scale,
+        cov=cov / scale,
+    )

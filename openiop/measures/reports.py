@@ -58,10 +58,11 @@ def _form(request: HttpRequest) -> tuple[OutcomesFilterForm, Filters | None]:
         "start": today - dt.timedelta(days=365),
         "end": today,
     }
-    data = request.GET if request.GET else None
-    form = OutcomesFilterForm(data, program_ids=program_ids, initial=initial)
+    data = request.GET.copy()
+    data.pop("page", None)  # which page of groups to show is not a filter
+    form = OutcomesFilterForm(data or None, program_ids=program_ids, initial=initial)
     chosen: dict[str, Any]
-    if data is None:
+    if not data:
         chosen = initial
     elif form.is_valid():
         chosen = form.cleaned_data
@@ -89,8 +90,10 @@ def _audit(request: HttpRequest, action: str, filters: Filters, export: str = ""
     )
 
 
-def _context(filters: Filters) -> dict[str, Any]:
-    overall, groups = outcomes_report(filters)
+def _context(filters: Filters, page: str | None = None) -> dict[str, Any]:
+    """The page shows one page of groups (``page``); the PDF, every group (page None)."""
+    report = outcomes_report(filters, page=page)
+    overall, groups = report.overall, report.groups
     rows = [
         (o.instrument.short_title, o.comparisons[0].result, o.instrument.max_total)
         for o in overall.instruments
@@ -102,6 +105,7 @@ def _context(filters: Filters) -> dict[str, Any]:
         "overall": overall,
         "overall_list": [overall],
         "groups": groups,
+        "page": report.page,
         "change_rows": change_rows,
         "change_height": change_height,
         "generated_at": clock.now(),
@@ -114,7 +118,9 @@ def outcomes_view(request: HttpRequest) -> HttpResponse:
     if filters is None:
         return render(request, "measures/outcomes.html", {"form": form}, status=400)
     _audit(request, "OUTCOMES_REPORT_VIEWED", filters)
-    context = {"form": form, "query": request.GET.urlencode(), **_context(filters)}
+    query = request.GET.copy()
+    page = query.pop("page", ["1"])[-1]
+    context = {"form": form, "query": query.urlencode(), **_context(filters, page)}
     return render(request, "measures/outcomes.html", context)
 
 
@@ -168,7 +174,8 @@ def _export(
 
 
 def _csv(filters: Filters) -> str:
-    overall, groups = outcomes_report(filters)
+    report = outcomes_report(filters)
+    overall, groups = report.overall, report.groups
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)

@@ -239,7 +239,8 @@ def test_the_named_patient_has_a_phq9_due_today_for_a_portal_link(seeded: Seeded
 def test_most_discharged_patients_improved_and_the_report_has_numbers() -> None:
     programs = frozenset(Program.objects.values_list("pk", flat=True))
     year = Filters(programs, TODAY - dt.timedelta(days=365), TODAY, GroupBy.COHORT, TODAY)
-    overall, groups = outcomes_report(year)
+    report = outcomes_report(year)
+    overall, groups = report.overall, report.groups
     assert len(groups) > len(programs)
     [phq9] = [i for i in overall.instruments if i.instrument.id == "phq9"]
     by_timepoint = {c.timepoint: c for c in phq9.comparisons}

@@ -151,3 +151,70 @@ def test_d_z_is_undefined_when_every_patient_changed_by_the_same_amount():
 
     # then: the SD of change is exactly 0, so d_z is undefined rather than about 1e15
     assert result.d_z.value is None
+
+
+def _counted_with_cuts(pairs, cuts):
+    """The RuleCuts rules exactly as its docstring states them (what the report's SQL does)."""
+    from engines.outcomes import PairCounts
+
+    s = cuts.sign
+
+    def gain(a, b):
+        return s * (a - b)
+
+    return PairCounts(
+        response=sum(a > 0 and 2 * b <= a for a, b in pairs),
+        reliable_improvement=sum(gain(a, b) >= cuts.min_change for a, b in pairs),
+        reliable_deterioration=sum(-gain(a, b) >= cuts.min_change for a, b in pairs),
+        recovered=sum(
+            gain(a, b) >= cuts.min_change and s * a >= s * cuts.cutoff and s * b < s * cuts.cutoff
+            for a, b in pairs
+        ),
+        started_below_cutoff=sum(s * a < s * cuts.cutoff for a, _ in pairs),
+        remission=sum(
+            cuts.remission_below is not None and s * b < s * cuts.remission_below for _, b in pairs
+        ),
+        below_cutoff_post=sum(s * b < s * cuts.cutoff for _, b in pairs),
+    )
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.sampled_from(sorted(NORMS)),
+    st.lists(st.tuples(st.integers(0, 80), st.integers(0, 80)), min_size=0, max_size=60),
+)
+def test_sums_and_rule_cuts_give_the_pair_by_pair_summary(instrument, pairs):
+    """What a database returns (integer sums, counts under rule_cuts) must summarize exactly
+    like the engine's own per-pair rules, for every normed instrument."""
+    from engines.outcomes import PairSums, pre_post_summed, rule_cuts
+
+    norms = NORMS[instrument]
+    sums = PairSums(
+        n=len(pairs),
+        pre=sum(a for a, _ in pairs),
+        post=sum(b for _, b in pairs),
+        pre_sq=sum(a * a for a, _ in pairs),
+        post_sq=sum(b * b for _, b in pairs),
+        cross=sum(a * b for a, b in pairs),
+    )
+    summed = pre_post_summed(instrument, sums, _counted_with_cuts(pairs, rule_cuts(norms)), norms)
+    direct = pre_post(instrument, [(float(a), float(b)) for a, b in pairs], norms)
+    for name in ("n_pairs", "response", "reliable_improvement", "reliable_deterioration",
+                 "recovered", "improved", "unchanged", "deteriorated", "started_below_cutoff",
+                 "remission", "below_cutoff_post"):  # fmt: skip
+        assert getattr(summed, name) == getattr(direct, name), name
+    assert summed.pre.mean == pytest.approx(direct.pre.mean, nan_ok=True)
+    assert summed.post.sd == pytest.approx(direct.post.sd, nan_ok=True)
+    assert summed.d_av.value == pytest.approx(direct.d_av.value, nan_ok=True)
+    assert summed.d_z.value == pytest.approx(direct.d_z.value, nan_ok=True)
+    assert summed.d_z.ci_low == pytest.approx(direct.d_z.ci_low, nan_ok=True)
+
+
+def test_exact_moments_from_sums_keep_an_equal_change_exactly_zero():
+    from engines.outcomes import PairSums, moments_of_sums
+
+    # three pairs that all drop by 5 (the case test_d_z_is_undefined... guards for floats)
+    moments = moments_of_sums(
+        PairSums(3, 62, 47, 27 * 27 * 2 + 64, 22 * 22 * 2 + 9, 27 * 22 * 2 + 24)
+    )
+    assert moments.var_diff == 0.0
