@@ -227,8 +227,9 @@ class Assignment:
 
 @dataclass(frozen=True, slots=True)
 class Solution:
-    """A week's plan. ``instance_digest`` ties it to the instance it solves (see digest.py);
-    ``stats`` is whatever the producer wants to report (solver status, times, bound)."""
+    """A week's plan. ``instance_digest`` ties it to the instance it solves
+    (``codec.instance_digest``); ``stats`` is whatever the producer wants to report (solver
+    status, times, bound)."""
 
     instance_id: str
     instance_digest: str
