@@ -5,8 +5,6 @@ audits in one transaction; a refusal writes nothing."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -21,6 +19,7 @@ from openiop.audit.services import Entry, audit_record
 from openiop.core import clock
 from openiop.core.actor import Actor
 from openiop.core.errors import InvalidTransition
+from openiop.core.tokens import new_token, token_hash
 from openiop.measures.errors import (
     ActionRequired,
     AlreadyAnswered,
@@ -321,8 +320,6 @@ def alert_acknowledge(
     return locked
 
 
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def due_now(episode: EpisodeOfCare) -> list[Occasion]:
@@ -351,10 +348,10 @@ def portal_link_create(
     due = due_now(episode)
     if not due:
         raise NothingDue("No questionnaires are due for this patient right now.")
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     now = clock.now()
     link = PortalLink.objects.create(
-        token_hash=_token_hash(token),
+        token_hash=token_hash(token),
         patient_id=episode.patient_id,
         episode=episode,
         occasions=[
@@ -381,7 +378,7 @@ def portal_link_get(token: str, *, viewer_patient_id: int | None = None) -> Port
     patient when a signed-in patient opens it."""
     link = (
         PortalLink.objects.select_related("episode__program", "patient")
-        .filter(token_hash=_token_hash(token))
+        .filter(token_hash=token_hash(token))
         .first()
     )
     if link is None or (viewer_patient_id is not None and link.patient_id != viewer_patient_id):
