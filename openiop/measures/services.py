@@ -320,8 +320,6 @@ def alert_acknowledge(
     return locked
 
 
-
-
 def due_now(episode: EpisodeOfCare) -> list[Occasion]:
     """Occasions of ``episode`` that can be answered today and are not answered yet."""
     today = episode_today(episode)
