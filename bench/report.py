@@ -12,6 +12,15 @@ TARGET_S = 2.0
 
 
 def machine(postgres_version: str, postgres_settings: dict[str, str]) -> dict[str, Any]:
+    return {
+        **host_machine(),
+        "postgresql": postgres_version,
+        "postgresql_settings": postgres_settings,
+    }
+
+
+def host_machine() -> dict[str, Any]:
+    """CPU, memory, OS and Python of the measuring machine (every benchmark records it)."""
     cpu = ""
     try:
         with open("/proc/cpuinfo") as info:
@@ -29,8 +38,6 @@ def machine(postgres_version: str, postgres_settings: dict[str, str]) -> dict[st
         "platform": platform.platform(),
         "python": platform.python_version(),
         "django": django.get_version(),
-        "postgresql": postgres_version,
-        "postgresql_settings": postgres_settings,
     }
 
 
