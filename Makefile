@@ -10,7 +10,7 @@ STAMP := $(VENV)/.openiop-synced
 DEMO_ENV := OPENIOP_ENV=demo SECRET_KEY="$$(cat var/demo-secret-key)" DATABASE_URL=sqlite:///$(CURDIR)/var/demo.sqlite3
 PYTEST_ARGS ?=
 
-.PHONY: demo demo-audit-verify test setup lint typecheck check clean bench-outcomes
+.PHONY: demo demo-audit-verify test setup lint typecheck check clean bench-outcomes bench-schedule
 
 $(STAMP): pyproject.toml uv.lock bin/bootstrap
 	@bin/bootstrap
@@ -29,7 +29,10 @@ demo: $(STAMP) var/demo-secret-key
 	@$(DEMO_ENV) $(PY) manage.py seed_demo --seed 7 --if-empty
 	@echo
 	@echo "OpenIOP demo: http://127.0.0.1:8000/  (Ctrl-C to stop)"
-	@$(DEMO_ENV) $(VENV)/bin/gunicorn config.wsgi:application --bind 127.0.0.1:8000 --workers 2 --access-logfile - --access-logformat '%(h)s "%(m)s %(U)s" %(s)s %(L)ss'
+	@# The task worker runs plans in the background (Plan next week); it stops with gunicorn.
+	@$(DEMO_ENV) $(PY) manage.py db_worker --interval 1 --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(DEMO_ENV) $(VENV)/bin/gunicorn config.wsgi:application --bind 127.0.0.1:8000 --workers 2 --access-logfile - --logger-class config.access_log.TokenMaskingLogger --access-logformat '%(h)s "%(m)s %(U)s" %(s)s %(L)ss'
 
 demo-audit-verify: $(STAMP) var/demo-secret-key
 	@$(DEMO_ENV) $(VENV)/bin/openiop audit verify
@@ -59,3 +62,8 @@ bench-outcomes: $(STAMP)
 
 clean:
 	rm -rf $(VENV) staticfiles .mypy_cache .ruff_cache
+
+# The scheduling solver on fixed seeds of small, medium and large (60 s per solve, 8
+# workers); writes bench/results/schedule.{json,md}. About 20 minutes on 2 cores.
+bench-schedule: $(STAMP)
+	$(PY) -m bench.schedule

@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "openiop.programs",
     "openiop.patients",
     "openiop.measures",
+    "openiop.scheduling",
+    "openiop.calendars",
     "openiop.dashboard",
     "openiop.devtools",
 ]

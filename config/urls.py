@@ -12,6 +12,8 @@ urlpatterns = [
     path("today/", include("openiop.dashboard.urls")),
     path("patients/", include("openiop.patients.urls")),
     path("audit/", include("openiop.audit.urls")),
+    path("schedule/", include("openiop.scheduling.urls")),
+    path("calendar/", include("openiop.calendars.urls")),
     path("", include("openiop.measures.urls")),
     path("api/v1/", api.urls()),
     path("admin/", admin.site.urls),

@@ -57,6 +57,26 @@ ROUTES = {
     "audit_report": Route("audit:report"),
     "audit_export": Route("audit:export"),
     "admin": Route("admin:index"),
+    "program_week": Route("calendars:program_week"),
+    "clinician_week": Route("calendars:clinician_week"),
+    "own_feed_create": Route("calendars:own_feed_create", "post"),
+    "own_feed_revoke": Route("calendars:own_feed_revoke", "post"),
+    "patient_week": Route("calendars:patient_week"),
+    "patient_feed_create": Route("calendars:patient_feed_create", "post"),
+    "patient_feed_revoke": Route("calendars:patient_feed_revoke", "post"),
+    "schedule_home": Route("scheduling:home"),
+    "schedule_program": Route("scheduling:program"),
+    "schedule_plan_next_week": Route("scheduling:plan_next_week", "post"),
+    "schedule_replan": Route("scheduling:replan", "post"),
+    "schedule_plan": Route("scheduling:plan"),
+    "schedule_plan_progress": Route("scheduling:plan_progress"),
+    "schedule_plan_approve": Route("scheduling:plan_approve", "post"),
+    "schedule_plan_discard": Route("scheduling:plan_discard", "post"),
+    "schedule_cohorts": Route("scheduling:cohorts"),
+    "schedule_inputs": Route("scheduling:inputs"),
+    "schedule_staff_availability": Route("scheduling:staff_availability"),
+    "schedule_session_create": Route("scheduling:session_create"),
+    "schedule_patient_inputs": Route("scheduling:patient_inputs"),
 }
 
 # The checked-in policy: who gets what. Any change here must be reviewed.
@@ -92,6 +112,31 @@ EXPECTED: dict[str, dict[object, int]] = {
     "audit_report": {OrgRole.AUDITOR: 200},
     "audit_export": {OrgRole.AUDITOR: 200},
     "admin": {OrgRole.SYSTEM_ADMIN: 200},
+    # Calendars: every program role sees the schedule; a new feed's URL is shown once (200),
+    # turning a feed off goes back to the calendar (302, also when there is none).
+    "program_week": {r: 200 for r in READERS},
+    "clinician_week": {r: 200 for r in READERS},
+    "own_feed_create": {r: 200 for r in READERS},
+    "own_feed_revoke": {r: 302 for r in READERS},
+    "patient_week": {r: 200 for r in READERS},
+    "patient_feed_create": {r: 200 for r in READERS},
+    "patient_feed_revoke": {r: 302 for r in READERS},
+    # Scheduling: every program role reads its program's schedule and cohorts (the start page
+    # sends a one-program user straight to it); only directors plan. There is no plan 1 and
+    # no staff member 999999 here; a re-plan without an approved week explains and goes back.
+    "schedule_home": {r: 302 for r in READERS},
+    "schedule_program": {r: 200 for r in READERS},
+    "schedule_plan_next_week": {R.PROGRAM_DIRECTOR: 302},
+    "schedule_replan": {R.PROGRAM_DIRECTOR: 302},
+    "schedule_plan": {R.PROGRAM_DIRECTOR: 404},
+    "schedule_plan_progress": {R.PROGRAM_DIRECTOR: 404},
+    "schedule_plan_approve": {R.PROGRAM_DIRECTOR: 404},
+    "schedule_plan_discard": {R.PROGRAM_DIRECTOR: 404},
+    "schedule_cohorts": {r: 200 for r in READERS},
+    "schedule_inputs": {R.PROGRAM_DIRECTOR: 200},
+    "schedule_staff_availability": {R.PROGRAM_DIRECTOR: 404},
+    "schedule_session_create": {R.PROGRAM_DIRECTOR: 200},
+    "schedule_patient_inputs": {R.PROGRAM_DIRECTOR: 200},
 }
 
 
@@ -109,6 +154,8 @@ PARAMS: dict[str, object] = {
     "instrument": "phq9",
     "timepoint": "intake",
     "due_on": "2026-01-05",
+    "plan_id": 1,
+    "user_id": 999999,
 }
 
 
@@ -120,6 +167,8 @@ def _url(route: Route, p: Patient, episode: EpisodeOfCare) -> str:
         kwargs["patient_id"] = p.pk
     if "episode_id" in params:
         kwargs["episode_id"] = episode.pk
+    if "program_id" in params:
+        kwargs["program_id"] = episode.program_id
     kwargs.update({k: v for k, v in PARAMS.items() if k in params})
     if route.name == "patients:episode_transition":
         kwargs["transition"] = "waitlist"
@@ -149,6 +198,7 @@ def test_matrix_covers_every_url_in_the_project():
         "accounts:mfa_verify",
         "accounts:mfa_setup",
         "measures:portal",  # public: the token is the credential (tests/measures/test_portal.py)
+        "calendars:feed",  # public: the token is the credential (tests/calendars/test_feeds.py)
         "api:response_submit",  # a JSON POST with an Idempotency-Key (tests/measures/test_api.py)
         "api:openapi-json",  # the schema names operations, not data
         "api:api-root",  # ninja's index of the API, same as the schema

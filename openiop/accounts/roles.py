@@ -42,7 +42,7 @@ class Competency(models.TextChoices):
     PRESCRIBER = "prescriber", "Prescribing"
 
 
-_CLINICAL_READ = {Capability.VIEW_DASHBOARD, Capability.VIEW_PATIENTS}
+_CLINICAL_READ = {Capability.VIEW_DASHBOARD, Capability.VIEW_PATIENTS, Capability.VIEW_SCHEDULE}
 # Clinicians who can respond to a positive suicide-risk item close its alert.
 _CLINICIAN = {Capability.ADMINISTER_MEASURES, Capability.ACKNOWLEDGE_ALERTS}
 
@@ -56,6 +56,8 @@ PROGRAM_ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.MANAGE_EPISODES,
             Capability.ASSIGN_CARE_TEAM,
             Capability.VIEW_OUTCOMES,
+            # Plans the week and approves it: staffing and rooms are the director's call.
+            Capability.PLAN_SCHEDULE,
         }
     ),
     ProgramRole.INTAKE_COORDINATOR: frozenset(

@@ -17,5 +17,7 @@ class Capability(StrEnum):
     ADMINISTER_MEASURES = "administer_measures"
     ACKNOWLEDGE_ALERTS = "acknowledge_alerts"
     VIEW_OUTCOMES = "view_outcomes"
+    VIEW_SCHEDULE = "view_schedule"
+    PLAN_SCHEDULE = "plan_schedule"
     VIEW_AUDIT_LOG = "view_audit_log"
     CONFIGURE_SYSTEM = "configure_system"

@@ -11,7 +11,7 @@ directly.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db import transaction
 
@@ -21,6 +21,7 @@ from openiop.accounts.services import membership_grant, staff_create
 from openiop.core import clock
 from openiop.core.actor import Actor
 from openiop.devtools import demo_measures as measures
+from openiop.devtools import demo_scheduling as scheduling
 from openiop.devtools.layout import ORGANIZATION, PROGRAM_NAMES, PROGRAMS, SITES, ProgramSpec
 from openiop.devtools.measures_plan import SCHEDULES, StayMeasures, plan_measures, stay_responses
 from openiop.devtools.plan import (
@@ -87,8 +88,9 @@ def demo_data_present() -> bool:
 def seed_demo(*, seed: int) -> DemoResult:
     """Create the demo organization for ``seed``. Side effects: writes the layout, staff,
     memberships, patients, contacts, episodes, care teams, cohorts, measurement schedules,
-    questionnaire responses and safety alerts, with their audit events, in one transaction
-    (all or nothing)."""
+    questionnaire responses and safety alerts, scheduling inputs and this week's and next
+    week's solver-made sessions, with their audit events, in one transaction (all or
+    nothing)."""
     plan = plan_demo(seed)
     planned = plan_measures(plan)
     program_map, tracks = _build_layout()
@@ -101,9 +103,11 @@ def seed_demo(*, seed: int) -> DemoResult:
         {(m.patient, m.stay): m for m in planned.stays},
     )
     people = [_build_patient(index, p, built) for index, p in enumerate(plan.patients)]
+    schedule = scheduling.build_schedules(ACTOR, program_map, built.staff)
     summary = measures.summarize(
         planned, alert=people[planned.alert], due=people[planned.due_today]
     )
+    summary = replace(summary, highlights=(*summary.highlights, schedule.highlight()))
     return DemoResult(seed, _logins(plan), _counts(), *_episode_counts(), summary)
 
 

@@ -69,7 +69,9 @@ def join_cohort(actor: Actor, episode: EpisodeOfCare, cohorts: list[Cohort]) -> 
     the admission. Audits EPISODE_COHORT_ASSIGNED."""
     admitted = episode.admitted_on
     started = [c for c in cohorts if admitted is not None and c.started_on <= admitted]
-    episode_assign_cohort(actor=actor, episode=episode, cohort=(started or cohorts)[-1])
+    episode_assign_cohort(
+        actor=actor, episode=episode, cohort=(started or cohorts)[-1], on=admitted
+    )
 
 
 def record_responses(

@@ -159,6 +159,36 @@ class EpisodeOfCare(models.Model):
         return f"{self.program} — {self.get_state_display()}"
 
 
+class CohortMembership(models.Model):
+    """An episode's time in one cohort. ``EpisodeOfCare.cohort`` points at the current one;
+    these rows keep the history (join and leave dates are local dates in the program's zone).
+    Written only by ``episode_assign_cohort`` and ``episode_discharge``."""
+
+    episode = models.ForeignKey(
+        EpisodeOfCare, on_delete=models.PROTECT, related_name="cohort_memberships"
+    )
+    cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="memberships")
+    joined_on = models.DateField()
+    left_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["episode"],
+                condition=Q(left_on__isnull=True),
+                name="cohort_membership_one_current",
+            ),
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | Q(left_on__gte=models.F("joined_on")),
+                name="cohort_membership_leaves_after_joining",
+            ),
+        ]
+        indexes = [models.Index(fields=["cohort", "left_on"], name="cohort_membership_cohort_idx")]
+
+    def __str__(self) -> str:
+        return f"Episode {self.episode_id} in cohort {self.cohort_id}"
+
+
 class CareTeam(models.Model):
     episode = models.OneToOneField(
         EpisodeOfCare, on_delete=models.PROTECT, related_name="care_team"

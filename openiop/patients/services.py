@@ -23,6 +23,7 @@ from openiop.patients.errors import CareTeamRuleBroken, LikelyDuplicatePatient
 from openiop.patients.models import (
     OPEN_STATES,
     CareTeam,
+    CohortMembership,
     DischargeReason,
     EpisodeOfCare,
     EpisodeState,
@@ -298,16 +299,27 @@ def episode_admit(
     return episode
 
 
+def _close_cohort_membership(episode: EpisodeOfCare, on: dt.date) -> None:
+    CohortMembership.objects.filter(episode=episode, left_on__isnull=True).update(left_on=on)
+
+
 @transaction.atomic
 def episode_assign_cohort(
-    *, actor: Actor, episode: EpisodeOfCare, cohort: Cohort | None
+    *, actor: Actor, episode: EpisodeOfCare, cohort: Cohort | None, on: dt.date | None = None
 ) -> EpisodeOfCare:
-    """Place an admitted episode in a cohort of its track (or take it out). Audits
-    EPISODE_COHORT_ASSIGNED. Raises InvalidTransition unless admitted, ValidationError when
-    the cohort belongs to another track."""
+    """Place an admitted episode in a cohort of its track (or take it out), closing the
+    current CohortMembership on ``on`` (default today in the program's zone) and opening the
+    next. Audits EPISODE_COHORT_ASSIGNED. Raises InvalidTransition unless admitted,
+    ValidationError when the cohort belongs to another track or the date is out of range."""
     _require_state(episode, (EpisodeState.ADMITTED,), "assign a cohort to")
     if cohort is not None and cohort.track_id != episode.track_id:
         raise ValidationError({"cohort": "That cohort meets in another track."})
+    if cohort is not None and cohort.pk == episode.cohort_id:
+        return episode
+    joined_on = max(_service_date(episode, on), episode.admitted_on or episode.referred_on)
+    _close_cohort_membership(episode, joined_on)
+    if cohort is not None:
+        CohortMembership.objects.create(episode=episode, cohort=cohort, joined_on=joined_on)
     episode.cohort = cohort
     episode.save(update_fields=["cohort"])
     audit_record(
@@ -355,6 +367,8 @@ def episode_discharge(
     episode.discharged_on = discharged_on
     episode.discharge_reason = reason
     episode.save(update_fields=["state", "discharged_on", "discharge_reason"])
+    # The cohort pointer stays: outcomes are grouped by the cohort a patient finished in.
+    _close_cohort_membership(episode, discharged_on)
     audit_record(actor=actor, entry=_entry("EPISODE_DISCHARGED", episode, reason=reason.value))
     return episode
 

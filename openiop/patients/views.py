@@ -116,12 +116,13 @@ CHART_TABS = {
     "overview": ("PATIENT_VIEWED", DataCategory.DEMOGRAPHICS),
     "contacts": ("PATIENT_CONTACTS_VIEWED", DataCategory.CONTACTS),
     "measures": ("PATIENT_MEASURES_VIEWED", DataCategory.MEASURES),
+    "schedule": ("PATIENT_SCHEDULE_VIEWED", DataCategory.EPISODE),
 }
 
 
 def chart_context(request: HttpRequest, patient_id: int, tab: str) -> dict[str, Any]:
     """Authorize and audit the chart tab ``tab`` of a patient and return the header's context.
-    Other contexts' chart tabs (measures) call it too. Raises Http404 for missing or not
+    Other contexts' chart tabs (measures, calendars) call it too. Raises Http404 for missing or not
     yours."""
     action, category = CHART_TABS[tab]
     try:

@@ -45,6 +45,16 @@ class RoomAdmin(admin.ModelAdmin[Room]):
 
 @admin.register(Cohort)
 class CohortAdmin(admin.ModelAdmin[Cohort]):
-    list_display = ["name", "track", "started_on"]
-    list_filter = ["track__program"]
-    fields = ["track", "name", "started_on"]
+    list_display = ["name", "track", "started_on", "enrollment", "min_size", "max_size"]
+    list_filter = ["track__program", "enrollment"]
+    fields = [
+        "track",
+        "name",
+        "started_on",
+        "min_size",
+        "max_size",
+        "enrollment",
+        "facilitator",
+        "room",
+    ]
+    raw_id_fields = ["facilitator"]

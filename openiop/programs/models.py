@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -144,6 +145,14 @@ class Track(models.Model):
         return minutes * len(self.weekdays) / 60
 
 
+class Enrollment(models.TextChoices):
+    """Whether a cohort admits newcomers: a rolling group takes members as they are admitted,
+    a closed group keeps the members it started with (scheduling.md §3.2)."""
+
+    ROLLING = "rolling", "Open (rolling admission)"
+    CLOSED = "closed", "Closed"
+
+
 class Cohort(models.Model):
     """A standing group of peers in one track who move through treatment together
     (6–12 patients is the usual IOP group size). Patients join through their episode."""
@@ -151,14 +160,60 @@ class Cohort(models.Model):
     track = models.ForeignKey(Track, on_delete=models.PROTECT, related_name="cohorts")
     name = models.CharField(max_length=200)
     started_on = models.DateField()
+    min_size = models.PositiveSmallIntegerField(
+        default=6, help_text="Fewest members the group may meet with (0 allows an empty group)."
+    )
+    max_size = models.PositiveSmallIntegerField(
+        default=12, validators=[MinValueValidator(1)], help_text="Most members (capacity)."
+    )
+    enrollment = models.CharField(
+        max_length=8, choices=Enrollment.choices, default=Enrollment.ROLLING
+    )
+    facilitator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="facilitated_cohorts",
+        help_text="The usual facilitator; the planner may cover with another.",
+    )
+    room = models.ForeignKey(
+        "Room",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cohorts",
+        help_text="The usual room, at the program's site.",
+    )
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["track", "name"], name="cohort_unique_name"),
+            models.CheckConstraint(
+                condition=Q(max_size__gte=models.F("min_size")), name="cohort_sizes_ordered"
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        if (
+            self.min_size is not None
+            and self.max_size is not None
+            and self.max_size < self.min_size
+        ):
+            raise ValidationError({"max_size": "The most members must not be below the fewest."})
+        if (
+            self.track_id is not None
+            and (room := self.room) is not None
+            and room.site_id != self.track.program.site_id
+        ):
+            raise ValidationError({"room": "That room is at another site."})
+
+    @property
+    def is_closed(self) -> bool:
+        return self.enrollment == Enrollment.CLOSED
 
 
 class Room(models.Model):

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from openiop.programs.models import (
     Cohort,
+    Enrollment,
     LevelOfCare,
     Organization,
     Program,
@@ -89,8 +90,51 @@ def room_create(*, site: Site, name: str, capacity: int) -> Room:
 
 
 @transaction.atomic
-def cohort_create(*, track: Track, name: str, started_on: dt.date) -> Cohort:
-    cohort = Cohort(track=track, name=name, started_on=started_on)
+def cohort_create(
+    *,
+    track: Track,
+    name: str,
+    started_on: dt.date,
+    min_size: int = 6,
+    max_size: int = 12,
+    enrollment: Enrollment = Enrollment.ROLLING,
+    facilitator_id: int | None = None,
+    room: Room | None = None,
+) -> Cohort:
+    """Create a cohort of ``track``. The facilitator is passed by id because programs sit
+    below accounts. Raises ValidationError for unordered sizes or a room at another site."""
+    cohort = Cohort(
+        track=track,
+        name=name,
+        started_on=started_on,
+        min_size=min_size,
+        max_size=max_size,
+        enrollment=enrollment,
+        facilitator_id=facilitator_id,
+        room=room,
+    )
     cohort.full_clean()
     cohort.save()
+    return cohort
+
+
+@transaction.atomic
+def cohort_configure(
+    *,
+    cohort: Cohort,
+    min_size: int,
+    max_size: int,
+    enrollment: Enrollment,
+    facilitator_id: int | None,
+    room: Room | None,
+) -> Cohort:
+    """Change a cohort's sizes, enrollment, usual facilitator (by id, as programs sit below
+    accounts) and room. Configuration, not patient data: not audited. Raises ValidationError
+    for unordered sizes or a room at another site."""
+    cohort.min_size, cohort.max_size = min_size, max_size
+    cohort.enrollment = enrollment
+    cohort.facilitator_id = facilitator_id
+    cohort.room = room
+    cohort.full_clean()
+    cohort.save(update_fields=["min_size", "max_size", "enrollment", "facilitator", "room"])
     return cohort
