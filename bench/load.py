@@ -116,8 +116,8 @@ def _people(cursor: psycopg.Cursor[Any], plan: Plan) -> None:
     _copy(
         cursor,
         Cohort,
-        ("id", "track_id", "name", "started_on"),
-        ((c.pk, c.track_pk, c.name, c.started_on) for c in plan.cohorts),
+        ("id", "track_id", "name", "started_on", "min_size", "max_size", "enrollment"),
+        ((c.pk, c.track_pk, c.name, c.started_on, 6, 12, "rolling") for c in plan.cohorts),
     )
     _copy(
         cursor,

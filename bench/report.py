@@ -94,7 +94,7 @@ def markdown(result: dict[str, Any]) -> str:
         f"{result['generation']['total_s']:.0f} s.",
         f"Report: the page, `outcomes_report(Filters(all programs, {p['start']} … {p['end']}, "
         f"today={p['today']}), page=1)` (the overall row and the first page of groups), "
-        "summarizes {t['responses_in_scope']:,} responses (intake, "
+        f"summarizes {t['responses_in_scope']:,} responses (intake, "
         "discharge and follow-ups of the episodes in scope). "
         f"1 warm-up, then {p['runs']} timed runs per grouping; target: the slowest run "
         f"≤ {TARGET_S:g} s.",
