@@ -46,6 +46,24 @@ GOALS = {
     "large": {"first_feasible_s": 30.0, "gap_best_60s": 0.10},
 }
 GOAL_KEPT = 0.98
+NOTES = (
+    "How to read the gaps:",
+    "",
+    "- **Best known** is the lowest objective known for the instance: the generator's planted "
+    "week or this run's solution, whichever is lower. No long reference run with an "
+    'unrestricted model is recorded yet, so a gap of 0 % means "no better week is known", '
+    'not "optimal".',
+    "- The solver puts stability first (decision 0008): a part's re-solve never keeps fewer of "
+    "last week's items, and cohort moves cost 50× in stage 1. That restriction costs "
+    "objective: during development an unrestricted variant of the solver was reported at 282 "
+    "on small seed 1, against 368 here (not reproduced by this benchmark). If that holds, "
+    "small seed 1 is about 30 % above the best known, and the gap goals are not met in the "
+    "strict sense; the re-plan figures are what the restriction buys. A recorded long "
+    "reference run is the next step.",
+    "- **Bound** is CP-SAT's bound of the restricted timetable models, summed over parts "
+    '("—" when not every part was searched, as on large); it is not a bound on the '
+    "whole problem. It can be negative (medium), which says only that it is weak.",
+)
 
 
 def _say(text: str) -> None:
@@ -240,7 +258,7 @@ def markdown(result: dict[str, Any]) -> str:
             f"| {r['size']} | {r['seed']} | {g['seconds']:.3f} | {g['objective']:,} "
             f"| {g['hard_violations']} | {kinds} |"
         )
-    lines += ["", "## Against the issue's goals", "", *_verdicts(result["runs"])]
+    lines += ["", "## Against the issue's goals", "", *_verdicts(result["runs"]), "", *NOTES]
     return "\n".join(lines) + "\n"
 
 
@@ -252,8 +270,8 @@ def _verdict(values: list[Any], ok: Any) -> str:
 
 def _verdicts(runs: list[dict[str, Any]]) -> list[str]:
     lines = [
-        "| size | first feasible ≤ goal | gap to best at the end ≤ goal | re-plan kept ≥ 98 % | "
-        "re-plan cohort moves = 0 |",
+        "| size | first feasible ≤ goal | gap to best known at the end ≤ goal (a weak test: see "
+        "the notes) | re-plan kept ≥ 98 % | re-plan cohort moves = 0 |",
         "|---|---|---|---|---|",
     ]
     for size, goal in GOALS.items():
