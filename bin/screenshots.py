@@ -67,6 +67,15 @@ def measures(page: Page, browser: Browser, logins: dict[str, str]) -> None:
     page.get_by_role("button", name=re.compile("sign out", re.I)).click()
 
 
+def schedule(page: Page) -> None:
+    """The solver's approved week as a change list, and the program's week by room."""
+    page.goto(f"{BASE}/schedule/")
+    page.locator("main a[href^='/schedule/programs/']").first.click()
+    page.screenshot(path=OUT / "schedule.png", full_page=True)
+    page.goto(f"{BASE}/calendar/program/")
+    page.screenshot(path=OUT / "calendar.png")  # the first day or so; a week is long
+
+
 def main() -> None:
     logins = passwords()
     OUT.mkdir(parents=True, exist_ok=True)
@@ -84,6 +93,7 @@ def main() -> None:
         page.screenshot(path=OUT / "chart.png", full_page=True)
         page.goto(f"{BASE}/measures/outcomes/")
         page.screenshot(path=OUT / "outcomes.png", full_page=True)
+        schedule(page)
         page.get_by_role("button", name=re.compile("sign out", re.I)).click()
         measures(page, browser, logins)
         sign_in(page, "auditor", logins["auditor"])
