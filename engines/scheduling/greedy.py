@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from types import MappingProxyType
 
 from engines.scheduling.codec import instance_digest
+from engines.scheduling.disruption import first_assignments
 from engines.scheduling.model import (
     Assignment,
     Cohort,
@@ -73,7 +74,12 @@ def _allowed(instance: Instance, patient: Patient) -> set[str]:
 def _stage_one(instance: Instance) -> dict[str, list[str]]:
     cohorts = {c.id: c for c in instance.cohorts}
     members: dict[str, list[str]] = {c.id: [] for c in sorted(instance.cohorts, key=_id)}
-    last = {a.patient: a.cohort for a in instance.previous.assignments} if instance.previous else {}
+    # The validator's reading of last week: a patient listed twice counts with the first entry.
+    last = (
+        {p: a.cohort for p, a in first_assignments(instance.previous.assignments).items()}
+        if instance.previous
+        else {}
+    )
     rest: list[Patient] = []
     for p in instance.patients:
         cohort = cohorts.get(last.get(p.id, ""))
@@ -227,7 +233,11 @@ class _Week:
         primaries: dict[str, str] = {}
         load: dict[str, int] = defaultdict(int)
         previous = self.instance.previous
-        last = {a.patient: a.primary for a in previous.assignments} if previous else {}
+        last = (
+            {p: a.primary for p, a in first_assignments(previous.assignments).items()}
+            if previous
+            else {}
+        )
         for p in self.instance.patients:
             staff = self._primary(p, last.get(p.id), load)
             if staff is None:

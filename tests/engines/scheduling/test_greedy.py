@@ -293,3 +293,20 @@ def test_any_variant_gets_a_plan_with_only_predicted_violations(instance):
 
     assert unknown_references(instance, solution) == []
     assert set(validate(instance, solution).violation_counts()) <= PREDICTED
+
+
+def test_a_patient_listed_twice_last_week_counts_with_the_first_entry_as_in_the_validator():
+    # given: only the closed cohort beta is left; last week lists p1 in alpha, then in beta
+    beta = dataclasses.replace(next(c for c in TINY_COHORTS if c.id == "beta"), closed=True)
+    previous = dataclasses.replace(
+        tiny_previous(),
+        assignments=(Assignment("p1", "alpha", "ana"), Assignment("p1", "beta", "ana")),
+    )
+    instance = tiny_instance(cohorts=(beta,), previous=previous)
+
+    # when
+    solution = greedy(instance)
+
+    # then: p1 was not a member of beta (the first entry says alpha), so it may not join it
+    assert "p1" not in {a.patient for a in solution.assignments if a.cohort == "beta"}
+    assert "closed_cohort" not in validate(instance, solution).violation_counts()
