@@ -91,7 +91,9 @@ def feed_revoke(*, actor: Actor, feed: CalendarFeed) -> CalendarFeed:
     """Stop a feed: its URL answers 404 from now on, like an unknown one. Audits
     CALENDAR_FEED_REVOKED. Raises InvalidTransition when it was already revoked."""
     locked = (
-        CalendarFeed.objects.select_for_update().select_related("episode__program").get(pk=feed.pk)
+        CalendarFeed.objects.select_for_update(of=("self",))
+        .select_related("episode__program")
+        .get(pk=feed.pk)
     )
     if locked.revoked_at is not None:
         raise InvalidTransition("This calendar feed was already turned off.")
