@@ -2,7 +2,9 @@
 or no schedule, 2 bad input)."""
 
 import json
+from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -11,12 +13,11 @@ from engines.scheduling import codec
 from tests.engines.scheduling.cases import tiny_instance, with_patient
 
 
-def _run(*args: str) -> dict:
-    from io import StringIO
-
+def _run(*args: str) -> dict[str, Any]:
     out = StringIO()
     call_command("schedule", *args, stdout=out)
-    return json.loads(out.getvalue())
+    data: dict[str, Any] = json.loads(out.getvalue())
+    return data
 
 
 def _exit_code(*args: str) -> tuple[int, str]:
