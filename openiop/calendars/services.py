@@ -68,6 +68,12 @@ def feed_create(
     feed and CALENDAR_FEED_CREATED. Raises FeedRefused for a missing or double owner, an
     ended episode, or an inactive or non-staff clinician."""
     _check_owner(clinician, episode)
+    # Lock the owner first: two requests creating a first feed at once would otherwise both
+    # find no live feed and collide on the one-live-feed constraint.
+    if clinician is not None:
+        User.objects.select_for_update().filter(pk=clinician.pk).first()
+    elif episode is not None:
+        EpisodeOfCare.objects.select_for_update().filter(pk=episode.pk).first()
     live = CalendarFeed.objects.select_for_update().filter(revoked_at__isnull=True)
     live = live.filter(clinician=clinician) if clinician else live.filter(episode=episode)
     for old in live:
