@@ -161,9 +161,8 @@ def _rule_cuts() -> tuple[str, list[Any]]:
             " CAST(%s AS DOUBLE PRECISION), CAST(%s AS DOUBLE PRECISION))"
         )
         params += [instrument, cut.sign, cut.min_change, cut.cutoff, cut.remission_below]
-    return "cuts(instrument, sign, min_change, cutoff, remission) AS (VALUES " + ", ".join(
-        rows
-    ) + ")", params
+    values = ", ".join(rows)
+    return f"cuts(instrument, sign, min_change, cutoff, remission) AS (VALUES {values})", params
 
 
 # Sums and rule counts of the pairs (``a`` intake, ``b`` later total); each CASE mirrors one
