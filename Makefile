@@ -64,6 +64,6 @@ clean:
 	rm -rf $(VENV) staticfiles .mypy_cache .ruff_cache
 
 # The scheduling solver on fixed seeds of small, medium and large (60 s per solve, 8
-# workers); writes bench/results/schedule.{json,md}. About 20 minutes on 2 cores.
+# workers); writes bench/results/schedule.{json,md}. About 15 minutes on 2 cores.
 bench-schedule: $(STAMP)
 	$(PY) -m bench.schedule
