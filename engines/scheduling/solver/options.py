@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from engines.scheduling.model import Solution
@@ -18,8 +19,9 @@ class SolveOptions:
     seed: int = 0
 
     def __post_init__(self) -> None:
-        if not self.time_limit > 0:
-            raise ValueError("time limit must be positive")
+        # NaN fails the comparison; infinity would let a large week run for hours.
+        if not (self.time_limit > 0 and math.isfinite(self.time_limit)):
+            raise ValueError("time limit must be positive and finite")
         if self.workers < 1:
             raise ValueError("workers must be at least 1")
 

@@ -22,7 +22,7 @@ from tests.engines.scheduling.cases import TINY_OBJECTIVE, tiny_instance, tiny_p
 ONE = SolveOptions(time_limit=10, workers=1, seed=3)
 
 
-@pytest.mark.parametrize("limit", [0, -1.5])
+@pytest.mark.parametrize("limit", [0, -1.5, float("nan"), float("inf")])
 def test_a_time_limit_that_is_not_positive_is_refused(limit):
     with pytest.raises(ValueError, match="time limit must be positive"):
         SolveOptions(time_limit=limit)
