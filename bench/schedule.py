@@ -97,9 +97,7 @@ def _solved(instance: Any, time_limit: float, workers: int, seed: int) -> dict[s
         "variables": result.variables,
         "constraints": result.constraints,
         "hard_violations": None if checked is None else len(checked.violations),
-        "components": None
-        if checked is None
-        else {str(k): v for k, v in checked.components.items()},
+        "components": None if checked is None else checked.components_json(),
         "conflicts": [c.message for c in result.conflicts],
     }
 

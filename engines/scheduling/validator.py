@@ -49,6 +49,10 @@ class Report:
     def feasible(self) -> bool:
         return not self.violations
 
+    def components_json(self) -> dict[str, int]:
+        """Every soft component by its weight's name, for JSON."""
+        return {weight.value: self.components.get(weight, 0) for weight in Weight}
+
     def violation_counts(self) -> dict[str, int]:
         """Number of violations per code, codes in the order they were first found."""
         return dict(Counter(violation.code for violation in self.violations))

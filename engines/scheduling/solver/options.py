@@ -48,6 +48,16 @@ class Conflict:
     staff: tuple[str, ...] = ()
     cohorts: tuple[str, ...] = ()
 
+    def as_json(self) -> dict[str, object]:
+        """A plain dict for JSON (the CLI's output, a stored plan)."""
+        return {
+            "code": self.code,
+            "message": self.message,
+            "patients": list(self.patients),
+            "staff": list(self.staff),
+            "cohorts": list(self.cohorts),
+        }
+
 
 @dataclass(frozen=True, slots=True)
 class SolveResult:

@@ -10,12 +10,11 @@ acting as the system actor ``system:schedule-planner``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 
 from django.db import transaction
 
 from engines.scheduling import codec
-from engines.scheduling.model import Instance, Weight
+from engines.scheduling.model import Instance
 from engines.scheduling.solver import Progress, SolveResult
 from engines.scheduling.validator import Report
 from openiop.accounts.models import User
@@ -188,16 +187,7 @@ def plan_finish(
         return None
     if report is not None and not report.feasible:
         raise InvalidTransition("The solver returned a week that breaks a hard rule.")
-    plan.conflicts = [
-        {
-            "code": c.code,
-            "message": c.message,
-            "patients": list(c.patients),
-            "staff": list(c.staff),
-            "cohorts": list(c.cohorts),
-        }
-        for c in result.conflicts
-    ]
+    plan.conflicts = [c.as_json() for c in result.conflicts]
     plan.solver_status = result.status
     plan.finished_at = clock.now()
     plan.progress_elapsed = result.wall_seconds
@@ -206,7 +196,7 @@ def plan_finish(
         plan.state = PlanState.PROPOSED
         plan.solution = codec.solution_to_json(result.solution)
         plan.objective = report.objective
-        plan.components = _components(report.components)
+        plan.components = report.components_json()
         plan.progress_bound = result.bound
         fields += ["solution", "objective", "components", "progress_bound"]
     else:
@@ -222,10 +212,6 @@ def plan_finish(
         entry=program_entry(action, plan.program, "schedule_plan", plan.pk, status=result.status),
     )
     return plan
-
-
-def _components(components: Mapping[Weight, int]) -> dict[str, int]:
-    return {w.value: int(components.get(w, 0)) for w in Weight}
 
 
 def _failure(result: SolveResult) -> str:

@@ -179,7 +179,7 @@ def _report_json(report: Report) -> dict[str, Any]:
     return {
         "feasible": report.feasible,
         "objective": report.objective,
-        "components": {str(k): v for k, v in report.components.items()},
+        "components": report.components_json(),
         "violations_by_type": report.violation_counts(),
         "violations": [
             {"code": v.code, "message": v.message, "refs": list(v.refs)} for v in report.violations
@@ -197,20 +197,9 @@ def _solve_summary(instance: Instance, result: SolveResult, out: Path) -> dict[s
         "build_seconds": result.build_seconds,
         "variables": result.variables,
         "constraints": result.constraints,
-        "conflicts": [
-            {
-                "code": c.code,
-                "message": c.message,
-                "patients": list(c.patients),
-                "staff": list(c.staff),
-                "cohorts": list(c.cohorts),
-            }
-            for c in result.conflicts
-        ],
+        "conflicts": [c.as_json() for c in result.conflicts],
     }
     if result.solution is not None:
-        summary["components"] = {
-            str(k): v for k, v in validate(instance, result.solution).components.items()
-        }
+        summary["components"] = validate(instance, result.solution).components_json()
         summary["out"] = str(out)
     return summary
