@@ -39,6 +39,10 @@ INSTALLED_APPS = [
     "openiop.measures",
     "openiop.scheduling",
     "openiop.calendars",
+    "openiop.treatment_plans",
+    "openiop.consents",
+    "openiop.billing",
+    "openiop.admissions",
     "openiop.dashboard",
     "openiop.devtools",
 ]

@@ -14,6 +14,8 @@ urlpatterns = [
     path("audit/", include("openiop.audit.urls")),
     path("schedule/", include("openiop.scheduling.urls")),
     path("calendar/", include("openiop.calendars.urls")),
+    path("admissions/", include("openiop.admissions.urls")),
+    path("", include("openiop.billing.urls")),
     path("", include("openiop.measures.urls")),
     path("api/v1/", api.urls()),
     path("admin/", admin.site.urls),

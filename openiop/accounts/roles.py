@@ -45,6 +45,16 @@ class Competency(models.TextChoices):
 _CLINICAL_READ = {Capability.VIEW_DASHBOARD, Capability.VIEW_PATIENTS, Capability.VIEW_SCHEDULE}
 # Clinicians who can respond to a positive suicide-risk item close its alert.
 _CLINICIAN = {Capability.ADMINISTER_MEASURES, Capability.ACKNOWLEDGE_ALERTS}
+# The front door: referrals through admission, insurance and fees. The level-of-care decision
+# itself is clinical and is granted separately.
+_FRONT_DOOR = {
+    Capability.VIEW_ADMISSIONS,
+    Capability.MANAGE_REFERRALS,
+    Capability.ASSESS_INTAKE,
+    Capability.ADMIT_PATIENT,
+    Capability.MANAGE_INSURANCE,
+    Capability.MANAGE_FEES,
+}
 
 PROGRAM_ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     ProgramRole.PROGRAM_DIRECTOR: frozenset(
@@ -59,6 +69,8 @@ PROGRAM_ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             # Plans the week and approves it: staffing and rooms are the director's call.
             Capability.PLAN_SCHEDULE,
         }
+        | _FRONT_DOOR
+        | {Capability.DECIDE_LEVEL_OF_CARE}
     ),
     ProgramRole.INTAKE_COORDINATOR: frozenset(
         _CLINICAL_READ
@@ -68,16 +80,47 @@ PROGRAM_ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.MANAGE_EPISODES,
             Capability.ADMINISTER_MEASURES,
         }
+        | _FRONT_DOOR
     ),
-    ProgramRole.THERAPIST: frozenset(_CLINICAL_READ | _CLINICIAN),
+    # Therapists assess at intake and make the level-of-care decision; they read the board.
+    ProgramRole.THERAPIST: frozenset(
+        _CLINICAL_READ
+        | _CLINICIAN
+        | {
+            Capability.VIEW_ADMISSIONS,
+            Capability.ASSESS_INTAKE,
+            Capability.DECIDE_LEVEL_OF_CARE,
+        }
+    ),
     ProgramRole.GROUP_FACILITATOR: frozenset(_CLINICAL_READ | {Capability.ADMINISTER_MEASURES}),
-    ProgramRole.PRESCRIBER: frozenset(_CLINICAL_READ | _CLINICIAN),
+    ProgramRole.PRESCRIBER: frozenset(
+        _CLINICAL_READ
+        | _CLINICIAN
+        | {Capability.VIEW_ADMISSIONS, Capability.ASSESS_INTAKE, Capability.DECIDE_LEVEL_OF_CARE}
+    ),
+    # Case managers work referrals and benefits; they do not admit or set fees.
     ProgramRole.CASE_MANAGER: frozenset(
         _CLINICAL_READ
-        | {Capability.EDIT_PATIENT, Capability.ASSIGN_CARE_TEAM, Capability.ADMINISTER_MEASURES}
+        | {
+            Capability.EDIT_PATIENT,
+            Capability.ASSIGN_CARE_TEAM,
+            Capability.ADMINISTER_MEASURES,
+            Capability.VIEW_ADMISSIONS,
+            Capability.MANAGE_REFERRALS,
+            Capability.MANAGE_INSURANCE,
+        }
     ),
-    # Payers tie authorization renewals to outcomes; billing reads the aggregate report.
-    ProgramRole.BILLING_SPECIALIST: frozenset(_CLINICAL_READ | {Capability.VIEW_OUTCOMES}),
+    # Payers tie authorization renewals to outcomes; billing reads the aggregate report,
+    # verifies benefits, requests authorizations and sets fees.
+    ProgramRole.BILLING_SPECIALIST: frozenset(
+        _CLINICAL_READ
+        | {
+            Capability.VIEW_OUTCOMES,
+            Capability.VIEW_ADMISSIONS,
+            Capability.MANAGE_INSURANCE,
+            Capability.MANAGE_FEES,
+        }
+    ),
 }
 
 ORG_ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {

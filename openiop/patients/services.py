@@ -257,10 +257,18 @@ def _require_state(episode: EpisodeOfCare, allowed: tuple[str, ...], verb: str) 
         )
 
 
-def _service_date(episode: EpisodeOfCare, on: dt.date | None) -> dt.date:
+# An admission may be recorded ahead of the first day of treatment, up to a month out.
+ADMISSION_LEAD_DAYS = 30
+
+
+def _service_date(episode: EpisodeOfCare, on: dt.date | None, *, lead_days: int = 0) -> dt.date:
     today = clock.localdate(episode.program.zone)
     chosen = on or today
-    if chosen > today:
+    if chosen > today + dt.timedelta(days=lead_days):
+        if lead_days:
+            raise ValidationError(
+                f"A start date can be at most {lead_days} days ahead for this program."
+            )
         raise ValidationError("That date is in the future for this program.")
     if chosen < episode.referred_on:
         raise ValidationError("That date is before the referral.")
@@ -284,11 +292,12 @@ def episode_waitlist(
 def episode_admit(
     *, actor: Actor, episode: EpisodeOfCare, track: Track | None, on: dt.date | None = None
 ) -> EpisodeOfCare:
-    """referred/waitlisted → admitted, in the stabilization phase. Audits EPISODE_ADMITTED."""
+    """referred/waitlisted → admitted, in the stabilization phase, from ``on`` (today by
+    default; up to ADMISSION_LEAD_DAYS ahead for a start next week). Audits EPISODE_ADMITTED."""
     _require_state(episode, (EpisodeState.REFERRED, EpisodeState.WAITLISTED), "admit")
     if track is not None and track.program_id != episode.program_id:
         raise ValidationError({"track": "That track belongs to another program."})
-    admitted_on = _service_date(episode, on)
+    admitted_on = _service_date(episode, on, lead_days=ADMISSION_LEAD_DAYS)
     episode.state = EpisodeState.ADMITTED
     episode.track = track
     episode.admitted_on = admitted_on

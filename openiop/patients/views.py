@@ -117,6 +117,7 @@ CHART_TABS = {
     "contacts": ("PATIENT_CONTACTS_VIEWED", DataCategory.CONTACTS),
     "measures": ("PATIENT_MEASURES_VIEWED", DataCategory.MEASURES),
     "schedule": ("PATIENT_SCHEDULE_VIEWED", DataCategory.EPISODE),
+    "insurance": ("PATIENT_INSURANCE_VIEWED", DataCategory.INSURANCE),
 }
 
 

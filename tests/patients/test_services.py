@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 
 from openiop.accounts.roles import ProgramRole
 from openiop.audit.models import AuditEvent
+from openiop.core import clock
 from openiop.core.errors import InvalidTransition
 from openiop.patients import services
 from openiop.patients.errors import CareTeamRuleBroken, LikelyDuplicatePatient
@@ -154,13 +155,26 @@ def test_transitions_check_the_current_state():
         services.episode_admit(actor=SYSTEM, episode=episode, track=None)
 
 
-def test_admission_date_cannot_be_in_the_future_or_before_referral():
+def test_admission_date_cannot_be_before_referral_or_beyond_the_lead_window():
     ps = program_setup()
     episode = _episode(patient(ps.program, referred_on=dt.date(2026, 1, 10)))
     with pytest.raises(ValidationError):
         services.episode_admit(actor=SYSTEM, episode=episode, track=None, on=dt.date(2026, 1, 9))
-    with pytest.raises(ValidationError):
-        services.episode_admit(actor=SYSTEM, episode=episode, track=None, on=dt.date(2999, 1, 1))
+    today = clock.localdate(ps.program.zone)
+    too_far = today + dt.timedelta(days=services.ADMISSION_LEAD_DAYS + 1)
+    with pytest.raises(ValidationError, match="at most 30 days ahead"):
+        services.episode_admit(actor=SYSTEM, episode=episode, track=None, on=too_far)
+    last = today + dt.timedelta(days=services.ADMISSION_LEAD_DAYS)
+    services.episode_admit(actor=SYSTEM, episode=episode, track=None, on=last)
+    assert episode.admitted_on == last
+
+
+def test_only_admission_may_be_dated_ahead():
+    ps = program_setup()
+    episode = _episode(patient(ps.program))
+    tomorrow = clock.localdate(ps.program.zone) + dt.timedelta(days=1)
+    with pytest.raises(ValidationError, match="in the future"):
+        services.episode_waitlist(actor=SYSTEM, episode=episode, on=tomorrow)
 
 
 def test_track_of_another_program_is_refused():
