@@ -39,6 +39,7 @@ from openiop.patients.models import DischargeReason, Language, Patient
 from openiop.patients.names import duplicate_prefix
 from openiop.programs.models import Program, Track
 
+MAX_RECEIVED_AGO = dt.timedelta(days=365)
 PIPELINE = (
     Stage.REFERRED,
     Stage.SCREENING,
@@ -130,11 +131,14 @@ def referral_create(
     person: Person | None = None,
     existing_patient: Patient | None = None,
     confirm_not_duplicate: bool = False,
+    received_at: dt.datetime | None = None,
 ) -> Referral:
     """Take a referral to ``program`` (which the caller authorized for MANAGE_REFERRALS).
 
     Give either ``person`` (a new record) or ``existing_patient`` (someone already known,
-    e.g. a readmission: a new episode opens). Raises NoContactMethod, DuplicateReferral (the
+    e.g. a readmission: a new episode opens). ``received_at`` is when the referral came
+    in, if earlier than now (a faxed referral entered later); it starts the clock of the
+    referred stage. Raises NoContactMethod, DuplicateReferral (the
     person already has an open referral), LikelyDuplicatePatient (a name and birth-date
     match the user has not resolved), InvalidTransition (already in this program) or
     ValidationError. Audits PATIENT_CREATED/EPISODE_OPENED and REFERRAL_CREATED.
@@ -142,6 +146,12 @@ def referral_create(
     if (person is None) == (existing_patient is None):
         raise ValueError("give exactly one of person or existing_patient")
     _validate(program, person, details)
+    now = clock.now()
+    received = received_at or now
+    if not now - MAX_RECEIVED_AGO <= received <= now:
+        raise ValidationError(
+            {"received_at": "The referral must have been received within the last year."}
+        )
     if existing_patient is not None:
         if open_ids := _open_referrals_of([existing_patient.pk]):
             raise DuplicateReferral(
@@ -153,7 +163,10 @@ def referral_create(
                 "The record has no phone number or e-mail address; add one first.", field="phone"
             )
         episode = patient_services.episode_open(
-            actor=actor, patient=existing_patient, program=program
+            actor=actor,
+            patient=existing_patient,
+            program=program,
+            referred_on=clock.localdate(program.zone, received),
         )
     elif person is not None:
         _check_duplicates(person, confirm_not_duplicate=confirm_not_duplicate)
@@ -168,9 +181,9 @@ def referral_create(
             phone=person.phone.strip(),
             email=person.email.strip(),
             confirm_not_duplicate=True,
+            referred_on=clock.localdate(program.zone, received),
         )
         episode = patient.episodes.get(program=program, state="referred")
-    now = clock.now()
     referral = Referral(
         episode=episode,
         source=details.source,
@@ -184,13 +197,15 @@ def referral_create(
         insurance_payer=details.insurance_payer.strip(),
         insurance_member_id=details.insurance_member_id.strip(),
         stage=Stage.REFERRED,
-        stage_since=now,
-        received_at=now,
+        stage_since=received,
+        received_at=received,
         created_by=user,
     )
     referral.full_clean()
     referral.save()
-    StageChange.objects.create(referral=referral, stage=Stage.REFERRED, entered_at=now, by=user)
+    StageChange.objects.create(
+        referral=referral, stage=Stage.REFERRED, entered_at=received, by=user
+    )
     audit_record(
         actor=actor,
         entry=referral_entry(
