@@ -77,6 +77,39 @@ ROUTES = {
     "schedule_staff_availability": Route("scheduling:staff_availability"),
     "schedule_session_create": Route("scheduling:session_create"),
     "schedule_patient_inputs": Route("scheduling:patient_inputs"),
+    "insurance_chart": Route("billing:chart"),
+    "insurance_estimate": Route("billing:estimate"),
+    "authorization_alerts": Route("billing:authorization_alerts"),
+    "coverage_add": Route("billing:coverage_add", "post"),
+    "coverage_update": Route("billing:coverage_update", "post"),
+    "coverage_end": Route("billing:coverage_end", "post"),
+    "benefits_verify": Route("billing:benefits_verify", "post"),
+    "authorization_request": Route("billing:authorization_request", "post"),
+    "authorization_approve": Route("billing:authorization_approve", "post"),
+    "authorization_deny": Route("billing:authorization_deny", "post"),
+    "fee_determine": Route("billing:fee_determine", "post"),
+    "payment_plan_create": Route("billing:payment_plan_create", "post"),
+    "payment_plan_cancel": Route("billing:payment_plan_cancel", "post"),
+    "installment_paid": Route("billing:installment_paid", "post"),
+    "fees_home": Route("billing:fees_home"),
+    "fee_settings": Route("billing:fee_settings"),
+    "charges_set": Route("billing:charges_set", "post"),
+    "scale_set": Route("billing:scale_set", "post"),
+    "admissions_board": Route("admissions:board"),
+    "referral_new": Route("admissions:referral_new"),
+    "referral_import": Route("admissions:referral_import"),
+    "referral_import_rejected": Route("admissions:referral_import_rejected", "post"),
+    "referral": Route("admissions:referral"),
+    "referral_advance": Route("admissions:referral_advance", "post"),
+    "referral_close": Route("admissions:referral_close", "post"),
+    "waitlist_add": Route("admissions:waitlist_add", "post"),
+    "waitlist_decline": Route("admissions:waitlist_decline", "post"),
+    "waitlist_remove": Route("admissions:waitlist_remove", "post"),
+    "waitlist_offer": Route("admissions:waitlist_offer", "post"),
+    "intake_assessment": Route("admissions:assessment"),
+    "intake_placement": Route("admissions:placement"),
+    "intake_admit": Route("admissions:admit"),
+    "welcome_packet": Route("admissions:welcome_packet"),
 }
 
 # The checked-in policy: who gets what. Any change here must be reviewed.
@@ -84,6 +117,12 @@ READERS = set(PROGRAM_ROLES)
 ADMINISTER = READERS - {R.BILLING_SPECIALIST}
 ACKNOWLEDGE = {R.PROGRAM_DIRECTOR, R.THERAPIST, R.PRESCRIBER}
 OUTCOMES = {R.PROGRAM_DIRECTOR, R.BILLING_SPECIALIST}
+INSURANCE = {R.PROGRAM_DIRECTOR, R.INTAKE_COORDINATOR, R.CASE_MANAGER, R.BILLING_SPECIALIST}
+FEES = {R.PROGRAM_DIRECTOR, R.INTAKE_COORDINATOR, R.BILLING_SPECIALIST}
+ADMISSIONS = READERS - {R.GROUP_FACILITATOR}
+ASSESS = {R.PROGRAM_DIRECTOR, R.INTAKE_COORDINATOR, R.THERAPIST, R.PRESCRIBER}
+ADMIT = {R.PROGRAM_DIRECTOR, R.INTAKE_COORDINATOR}
+REFERRALS = {R.PROGRAM_DIRECTOR, R.INTAKE_COORDINATOR, R.CASE_MANAGER}
 EXPECTED: dict[str, dict[object, int]] = {
     "dashboard": {r: 200 for r in READERS},
     "patient_list": {r: 200 for r in READERS},
@@ -137,6 +176,43 @@ EXPECTED: dict[str, dict[object, int]] = {
     "schedule_staff_availability": {R.PROGRAM_DIRECTOR: 404},
     "schedule_session_create": {R.PROGRAM_DIRECTOR: 200},
     "schedule_patient_inputs": {R.PROGRAM_DIRECTOR: 200},
+    # Insurance and fees: every program role reads the tab and the alerts; an empty form is
+    # a 400, and there is no coverage, authorization or plan 1 (404).
+    "insurance_chart": {r: 200 for r in READERS},
+    "insurance_estimate": {r: 200 for r in READERS},
+    "authorization_alerts": {r: 200 for r in READERS},
+    "coverage_add": {r: 400 for r in INSURANCE},
+    "coverage_update": {r: 404 for r in INSURANCE},
+    "coverage_end": {r: 404 for r in INSURANCE},
+    "benefits_verify": {r: 404 for r in INSURANCE},
+    "authorization_request": {r: 400 for r in INSURANCE},
+    "authorization_approve": {r: 404 for r in INSURANCE},
+    "authorization_deny": {r: 404 for r in INSURANCE},
+    "fee_determine": {r: 400 for r in FEES},
+    "payment_plan_create": {r: 400 for r in FEES},
+    "payment_plan_cancel": {r: 404 for r in FEES},
+    "installment_paid": {r: 404 for r in FEES},
+    "fees_home": {r: 302 for r in FEES},
+    "fee_settings": {r: 200 for r in FEES},
+    "charges_set": {r: 302 for r in FEES},
+    "scale_set": {r: 400 for r in FEES},
+    # The front door: there is no referral 999999 (404 for those who may act); offering a
+    # seat in a track without managed capacity explains and goes back to the board.
+    "admissions_board": {r: 200 for r in ADMISSIONS},
+    "referral_new": {r: 200 for r in REFERRALS},
+    "referral_import": {r: 200 for r in REFERRALS},
+    "referral_import_rejected": {r: 400 for r in REFERRALS},
+    "referral": {r: 404 for r in ADMISSIONS},
+    "referral_advance": {r: 404 for r in REFERRALS},
+    "referral_close": {r: 404 for r in REFERRALS},
+    "waitlist_add": {r: 404 for r in REFERRALS},
+    "waitlist_decline": {r: 404 for r in REFERRALS},
+    "waitlist_remove": {r: 404 for r in REFERRALS},
+    "waitlist_offer": {r: 302 for r in REFERRALS},
+    "intake_assessment": {r: 404 for r in ASSESS},
+    "intake_placement": {r: 404 for r in ASSESS},
+    "intake_admit": {r: 404 for r in ADMIT},
+    "welcome_packet": {r: 404 for r in READERS},
 }
 
 
@@ -156,6 +232,11 @@ PARAMS: dict[str, object] = {
     "due_on": "2026-01-05",
     "plan_id": 1,
     "user_id": 999999,
+    "coverage_id": 1,
+    "authorization_id": 1,
+    "payment_plan_id": 1,
+    "installment_id": 1,
+    "referral_id": 999999,
 }
 
 
@@ -170,6 +251,8 @@ def _url(route: Route, p: Patient, episode: EpisodeOfCare) -> str:
     if "program_id" in params:
         kwargs["program_id"] = episode.program_id
     kwargs.update({k: v for k, v in PARAMS.items() if k in params})
+    if "track_id" in params:
+        kwargs["track_id"] = episode.program.tracks.get().pk
     if route.name == "patients:episode_transition":
         kwargs["transition"] = "waitlist"
     return reverse(route.name, kwargs=kwargs)

@@ -79,6 +79,9 @@ PROGRAM_ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.EDIT_PATIENT,
             Capability.MANAGE_EPISODES,
             Capability.ADMINISTER_MEASURES,
+            # Intake coordinators in IOPs are usually licensed intake clinicians who make
+            # the level-of-care determination they assessed for.
+            Capability.DECIDE_LEVEL_OF_CARE,
         }
         | _FRONT_DOOR
     ),

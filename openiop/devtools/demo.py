@@ -18,8 +18,10 @@ from django.db import transaction
 from openiop.accounts.models import User
 from openiop.accounts.roles import OrgRole, Principal
 from openiop.accounts.services import membership_grant, staff_create
+from openiop.admissions.services.referrals import Person
 from openiop.core import clock
 from openiop.core.actor import Actor
+from openiop.devtools import demo_admissions as front_door
 from openiop.devtools import demo_measures as measures
 from openiop.devtools import demo_scheduling as scheduling
 from openiop.devtools.layout import ORGANIZATION, PROGRAM_NAMES, PROGRAMS, SITES, ProgramSpec
@@ -65,6 +67,7 @@ class DemoResult:
     states: tuple[tuple[str, int], ...]
     phases: tuple[tuple[str, int], ...]
     measures: measures.MeasuresSummary
+    front_door: front_door.FrontDoorSummary
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +80,7 @@ class _Built:
     staff: dict[str, User]
     cohorts: dict[str, list[Cohort]]
     measures: dict[tuple[int, int], StayMeasures]
+    referrals: list[front_door.Planned]
 
 
 def demo_data_present() -> bool:
@@ -95,20 +99,23 @@ def seed_demo(*, seed: int) -> DemoResult:
     planned = plan_measures(plan)
     program_map, tracks = _build_layout()
     measures.build_schedules(ACTOR, program_map)
+    front_door.build_fees(ACTOR, program_map)
     built = _Built(
         program_map,
         tracks,
         _build_staff(plan, program_map),
         measures.build_cohorts(tracks),
         {(m.patient, m.stay): m for m in planned.stays},
+        [],
     )
     people = [_build_patient(index, p, built) for index, p in enumerate(plan.patients)]
+    door = front_door.build_front_door(ACTOR, built.referrals, built.staff)
     schedule = scheduling.build_schedules(ACTOR, program_map, built.staff)
     summary = measures.summarize(
         planned, alert=people[planned.alert], due=people[planned.due_today]
     )
     summary = replace(summary, highlights=(*summary.highlights, schedule.highlight()))
-    return DemoResult(seed, _logins(plan), _counts(), *_episode_counts(), summary)
+    return DemoResult(seed, _logins(plan), _counts(), *_episode_counts(), summary, door)
 
 
 def _build_layout() -> tuple[dict[str, Program], dict[str, Track]]:
@@ -181,6 +188,9 @@ def _build_patient(index: int, plan: PatientPlan, built: _Built) -> Patient:
     first = built.programs[plan.stays[0].program]
     today = clock.localdate(first.zone)
     person = plan.persona
+    goal = _front_door_goal(plan, len(built.referrals))
+    if goal is not None:
+        return _refer(index, plan, first, goal, built)
     patient = patients.patient_register(
         actor=ACTOR,
         program=first,
@@ -203,6 +213,51 @@ def _build_patient(index: int, plan: PatientPlan, built: _Built) -> Patient:
         spec = built.measures.get((index, number))
         if spec is not None:
             _answer(episode, stay, dates, spec, plan, built)
+    return patient
+
+
+# The stories of people who never got past the front door, in turn for the open ones.
+_OPEN_GOALS = ("referred", "authorized", "screening", "intake")
+
+
+def _front_door_goal(plan: PatientPlan, number: int) -> str | None:
+    """How far a person whose only stay never reached admission gets in the pipeline, or
+    None for everyone else (their history is played through the episode services)."""
+    if len(plan.stays) != 1 or plan.stays[0].admitted_ago is not None:
+        return None
+    stay = plan.stays[0]
+    if not stay.ends_open:
+        return "closed"
+    if stay.waitlisted_ago is not None:
+        return "waitlisted"
+    return _OPEN_GOALS[number % len(_OPEN_GOALS)]
+
+
+def _refer(index: int, plan: PatientPlan, program: Program, goal: str, built: _Built) -> Patient:
+    """Take the person's referral (received on the plan's referral day) and queue it for
+    the front-door step. Audits through the referral service."""
+    today = clock.localdate(program.zone)
+    person = plan.persona
+    referral = front_door.refer(
+        ACTOR,
+        program=program,
+        person=Person(
+            legal_given_name=person.given,
+            legal_family_name=person.family,
+            date_of_birth=today - dt.timedelta(days=plan.age_days),
+            phone=plan.phone,
+            email=plan.email,
+            preferred_name=person.preferred,
+            pronouns=person.pronouns,
+            language=person.language,
+        ),
+        received_ago_days=plan.stays[0].referred_ago,
+        index=index,
+        user=built.staff["intake"],
+    )
+    patient = referral.episode.patient
+    _add_contact(plan, patient, today)
+    built.referrals.append(front_door.Planned(referral, goal))
     return patient
 
 

@@ -37,9 +37,25 @@ def render_highlights(result: DemoResult) -> list[str]:
     """Lines naming the patient with the open safety alert and the one whose PHQ-9 is due,
     dated, since a later ``--if-empty`` run prints them again."""
     summary = result.measures
+    door = result.front_door
+    admit = (
+        [
+            f"  Ready to admit: {door.ready_to_admit} on the board at /admissions/ as intake "
+            "(authorized; or take a new referral from 'New referral' all the way through)"
+        ]
+        if door.ready_to_admit
+        else []
+    )
+    full = (
+        [f"  Full track with a waitlist: {door.waitlist_track.name} (/admissions/)"]
+        if door.waitlist_track
+        else []
+    )
     return [
         f"Start here (as of {summary.today:%a %b %d, %Y}):",
         *(f"  {label}: {who}" for label, who in summary.highlights),
+        *admit,
+        *full,
     ]
 
 
@@ -66,7 +82,8 @@ def render_summary(result: DemoResult, logins_path: Path) -> str:
         f"Measures: {total} responses ({_named(m.responses)}); by source: "
         f"{_counted(m.sources)}; safety alerts: {_counted(m.alerts)}.\n"
         f"Courses of admitted stays: {_counted(m.courses)}. PHQ-9 intake to discharge: "
-        f"{_counted(m.discharge)}.\n\n"
+        f"{_counted(m.discharge)}.\n"
+        f"Referrals by stage: {_named(result.front_door.stages)}.\n\n"
         f"{render_logins(result)}\nThe login table was also written to {logins_path}.\n"
     )
 

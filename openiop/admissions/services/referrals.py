@@ -61,6 +61,7 @@ class Person:
     phone: str = ""
     email: str = ""
     preferred_name: str = ""
+    pronouns: str = ""
     language: str = Language.ENGLISH
 
 
@@ -177,6 +178,7 @@ def referral_create(
             legal_family_name=person.legal_family_name,
             date_of_birth=person.date_of_birth,
             preferred_name=person.preferred_name,
+            pronouns=person.pronouns,
             language=person.language,
             phone=person.phone.strip(),
             email=person.email.strip(),
