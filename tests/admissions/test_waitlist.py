@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
 
-from openiop.admissions.capacity import track_seats
+from openiop.admissions.capacity import TrackSeats, seats_by_track, track_seats
 from openiop.admissions.models import (
     CloseReason,
     Referral,
@@ -22,7 +22,7 @@ from openiop.admissions.models import (
     Urgency,
     WaitlistEntry,
 )
-from openiop.admissions.selectors.waitlist import open_entries, seats_by_track, track_waitlist
+from openiop.admissions.selectors.waitlist import open_entries, track_waitlist
 from openiop.admissions.services import waitlist
 from openiop.admissions.services.referrals import referral_close
 from openiop.admissions.services.waitlist import WaitlistRefused
@@ -458,7 +458,7 @@ def test_admission_closes_the_entry_and_closing_the_referral_does_too():
 
 
 @pytest.mark.django_db
-def test_the_batch_seat_count_agrees_with_track_seats():
+def test_the_seat_count_of_many_tracks_with_given_entries_matches_each_track():
     f, g = sc.front(), sc.front("Second IOP")
     sc.full_track(f, seats=2)
     sc.rolling_cohort(g, seats=4)
@@ -469,4 +469,8 @@ def test_the_batch_seat_count_agrees_with_track_seats():
     tracks = [f.track, g.track, sc.front("Bare").track]
     batch = seats_by_track(tracks, list(open_entries(t.pk for t in tracks)))
     assert batch == {t.pk: track_seats(t) for t in tracks}
-    assert batch[f.track.pk].held == 1
+    assert batch == {
+        f.track.pk: TrackSeats(f.track.pk, capacity=2, occupied=1, held=1),
+        g.track.pk: TrackSeats(g.track.pk, capacity=4, occupied=1, held=0),
+        tracks[2].pk: TrackSeats(tracks[2].pk, capacity=None, occupied=0, held=0),
+    }

@@ -14,13 +14,12 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from openiop.accounts.access import program_ids_with
-from openiop.admissions.capacity import TrackSeats
+from openiop.admissions.capacity import TrackSeats, seats_by_track
 from openiop.admissions.models import OPEN_STAGES, Referral, Stage, StageChange
 from openiop.admissions.selectors.waitlist import (
     WaitlistRow,
     open_entries,
     ordered_rows,
-    seats_by_track,
 )
 from openiop.admissions.services.referrals import next_stage
 from openiop.admissions.waitlist_order import URGENCY_RANK

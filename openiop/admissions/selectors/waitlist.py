@@ -8,10 +8,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import QuerySet
 
 from openiop.accounts.access import program_ids_with
-from openiop.admissions.capacity import TrackSeats
 from openiop.admissions.models import Referral, WaitlistEntry
 from openiop.admissions.waitlist_order import Place, Waiting, order_waitlist
 from openiop.audit.models import DataCategory, Outcome
@@ -19,8 +18,7 @@ from openiop.audit.services import Entry, audit_record
 from openiop.core.actor import Actor
 from openiop.core.capabilities import Capability
 from openiop.core.errors import NotFound
-from openiop.patients.models import EpisodeOfCare, EpisodeState
-from openiop.programs.models import Cohort, Enrollment, Track
+from openiop.programs.models import Track
 
 _MAX_ID = 2**63 - 1
 
@@ -77,42 +75,6 @@ def referral_waitlist_row(referral: Referral, *, now: dt.datetime) -> WaitlistRo
         return None
     rows = ordered_rows(list(open_entries([entry.track_id])), now=now)
     return next((r for r in rows if r.entry.pk == entry.pk), None)
-
-
-def seats_by_track(
-    tracks: Sequence[Track], entries: Sequence[WaitlistEntry]
-) -> dict[int, TrackSeats]:
-    """``capacity.track_seats`` for many tracks at once (two queries), the held seats
-    counted from ``entries`` (the tracks' open entries). The same definitions: capacity is
-    the sum of the rolling cohorts' largest sizes; occupied are admitted episodes in a
-    rolling cohort of the track or in none yet."""
-    ids = [t.pk for t in tracks]
-    capacity = dict(
-        Cohort.objects.filter(track_id__in=ids, enrollment=Enrollment.ROLLING)
-        .values("track_id")
-        .annotate(total=Sum("max_size"))
-        .values_list("track_id", "total")
-    )
-    occupied = dict(
-        EpisodeOfCare.objects.filter(track_id__in=ids, state=EpisodeState.ADMITTED)
-        .filter(
-            Q(cohort__isnull=True)
-            | Q(cohort__enrollment=Enrollment.ROLLING, cohort__track_id=F("track_id"))
-        )
-        .values("track_id")
-        .annotate(n=Count("pk"))
-        .values_list("track_id", "n")
-    )
-    held: dict[int, int] = {}
-    for e in entries:
-        if e.offered_at is not None and e.offer_declined_at is None:
-            held[e.track_id] = held.get(e.track_id, 0) + 1
-    return {
-        i: TrackSeats(
-            track_id=i, capacity=capacity.get(i), occupied=occupied.get(i, 0), held=held.get(i, 0)
-        )
-        for i in ids
-    }
 
 
 def track_access(
