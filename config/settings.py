@@ -39,11 +39,17 @@ INSTALLED_APPS = [
     "openiop.measures",
     "openiop.scheduling",
     "openiop.calendars",
+    "openiop.attendance",
     "openiop.treatment_plans",
+    "openiop.safety_plans",
+    "openiop.clinical_notes",
+    "openiop.medications",
     "openiop.consents",
     "openiop.billing",
     "openiop.admissions",
+    "openiop.care_meetings",
     "openiop.dashboard",
+    "openiop.portal",
     "openiop.devtools",
 ]
 

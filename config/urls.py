@@ -17,6 +17,13 @@ urlpatterns = [
     path("admissions/", include("openiop.admissions.urls")),
     path("", include("openiop.billing.urls")),
     path("", include("openiop.measures.urls")),
+    path("", include("openiop.attendance.urls")),
+    path("", include("openiop.clinical_notes.urls")),
+    path("", include("openiop.treatment_plans.urls")),
+    path("", include("openiop.safety_plans.urls")),
+    path("", include("openiop.medications.urls")),
+    path("", include("openiop.care_meetings.urls")),
+    path("", include("openiop.portal.urls")),
     path("api/v1/", api.urls()),
     path("admin/", admin.site.urls),
 ]

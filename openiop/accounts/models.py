@@ -76,6 +76,14 @@ class Membership(models.Model):
         default=False,
         help_text="Receives this program's safety alerts as the on-call clinician.",
     )
+    supervisor = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="supervisees",
+        help_text="Set for a trainee: their signed notes wait for this supervisor's co-sign.",
+    )
 
     class Meta:
         constraints = [

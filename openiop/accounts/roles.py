@@ -45,6 +45,14 @@ class Competency(models.TextChoices):
 _CLINICAL_READ = {Capability.VIEW_DASHBOARD, Capability.VIEW_PATIENTS, Capability.VIEW_SCHEDULE}
 # Clinicians who can respond to a positive suicide-risk item close its alert.
 _CLINICIAN = {Capability.ADMINISTER_MEASURES, Capability.ACKNOWLEDGE_ALERTS}
+# Daily clinical work: checking patients in, writing notes, and the weekly team meeting.
+_DAILY = {Capability.RECORD_ATTENDANCE, Capability.WRITE_NOTES, Capability.CARE_MEETING}
+# Those who hold the treatment plan and the safety plan with the patient.
+_PLANS = {
+    Capability.MANAGE_TREATMENT_PLAN,
+    Capability.MANAGE_SAFETY_PLAN,
+    Capability.RECORD_DRUG_SCREENS,
+}
 # The front door: referrals through admission, insurance and fees. The level-of-care decision
 # itself is clinical and is granted separately.
 _FRONT_DOOR = {
@@ -68,9 +76,13 @@ PROGRAM_ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.VIEW_OUTCOMES,
             # Plans the week and approves it: staffing and rooms are the director's call.
             Capability.PLAN_SCHEDULE,
+            # Attendance policy, plan-review interval, payer hour minimums.
+            Capability.CONFIGURE_PROGRAM,
         }
         | _FRONT_DOOR
         | {Capability.DECIDE_LEVEL_OF_CARE}
+        | _DAILY
+        | _PLANS
     ),
     ProgramRole.INTAKE_COORDINATOR: frozenset(
         _CLINICAL_READ
@@ -94,12 +106,24 @@ PROGRAM_ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.ASSESS_INTAKE,
             Capability.DECIDE_LEVEL_OF_CARE,
         }
+        | _DAILY
+        | _PLANS
     ),
-    ProgramRole.GROUP_FACILITATOR: frozenset(_CLINICAL_READ | {Capability.ADMINISTER_MEASURES}),
+    # Facilitators check their groups in, write group notes and sit in the team meeting.
+    ProgramRole.GROUP_FACILITATOR: frozenset(
+        _CLINICAL_READ | {Capability.ADMINISTER_MEASURES} | _DAILY
+    ),
+    # Prescribers keep the medication list; they also review screens and safety plans.
     ProgramRole.PRESCRIBER: frozenset(
         _CLINICAL_READ
         | _CLINICIAN
         | {Capability.VIEW_ADMISSIONS, Capability.ASSESS_INTAKE, Capability.DECIDE_LEVEL_OF_CARE}
+        | _DAILY
+        | {
+            Capability.MANAGE_MEDICATIONS,
+            Capability.MANAGE_SAFETY_PLAN,
+            Capability.RECORD_DRUG_SCREENS,
+        }
     ),
     # Case managers work referrals and benefits; they do not admit or set fees.
     ProgramRole.CASE_MANAGER: frozenset(
@@ -111,6 +135,8 @@ PROGRAM_ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.VIEW_ADMISSIONS,
             Capability.MANAGE_REFERRALS,
             Capability.MANAGE_INSURANCE,
+            # Case managers sit in the weekly team meeting and own tasks from it.
+            Capability.CARE_MEETING,
         }
     ),
     # Payers tie authorization renewals to outcomes; billing reads the aggregate report,

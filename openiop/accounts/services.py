@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.auth import login, logout
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django_otp import login as otp_login
@@ -78,17 +79,22 @@ def membership_grant(
     role: ProgramRole,
     caseload_cap: int | None = None,
     on_call: bool = False,
+    supervisor: User | None = None,
 ) -> Membership:
     """Give a staff member a role in a program (re-activating a revoked one). ``on_call``
-    makes them a recipient of the program's safety alerts. Audited."""
+    makes them a recipient of the program's safety alerts; ``supervisor`` makes them a
+    trainee whose notes need that person's co-sign. Audited."""
+    if supervisor is not None and supervisor.pk == user.pk:
+        raise ValidationError({"supervisor": "A trainee cannot supervise themselves."})
     membership, _ = Membership.objects.get_or_create(
         user=user, program=program, role=role, defaults={"caseload_cap": caseload_cap}
     )
     membership.caseload_cap = caseload_cap
     membership.is_active = True
     membership.on_call = on_call
+    membership.supervisor = supervisor
     membership.full_clean()
-    membership.save(update_fields=["caseload_cap", "is_active", "on_call"])
+    membership.save(update_fields=["caseload_cap", "is_active", "on_call", "supervisor"])
     forget_capabilities(user)
     audit_record(
         actor=actor,
@@ -99,6 +105,7 @@ def membership_grant(
             role=role,
             caseload_cap=caseload_cap,
             on_call=on_call,
+            supervisor_id=supervisor.pk if supervisor else None,
         ),
     )
     return membership

@@ -310,3 +310,28 @@ class Installment(models.Model):
 
     def __str__(self) -> str:
         return f"Installment {self.number} of plan {self.plan_id}"
+
+
+class PayerHoursMinimum(models.Model):
+    """A payer's weekly-hours minimum for a program, where it differs from the program's own
+    (``Program.min_weekly_hours``: IOP 9, PHP 20; clinical.md §1.1 and §1.4). Matched to a
+    patient by the payer name on their primary coverage, ignoring case."""
+
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="payer_minimums")
+    payer_name = models.CharField(max_length=200)
+    min_weekly_hours = models.DecimalField(
+        max_digits=4, decimal_places=1, validators=[MinValueValidator(0)]
+    )
+    source = models.CharField(
+        max_length=300, help_text="Where the payer states it (policy id, contract, page)."
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "payer_name"], name="payer_minimum_unique_payer"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.payer_name}: {self.min_weekly_hours} h/week"

@@ -118,6 +118,12 @@ CHART_TABS = {
     "measures": ("PATIENT_MEASURES_VIEWED", DataCategory.MEASURES),
     "schedule": ("PATIENT_SCHEDULE_VIEWED", DataCategory.EPISODE),
     "insurance": ("PATIENT_INSURANCE_VIEWED", DataCategory.INSURANCE),
+    "attendance": ("PATIENT_ATTENDANCE_VIEWED", DataCategory.ATTENDANCE),
+    "notes": ("PATIENT_NOTES_VIEWED", DataCategory.NOTES),
+    "plan": ("PATIENT_TREATMENT_PLAN_VIEWED", DataCategory.TREATMENT_PLAN),
+    "safety_plan": ("PATIENT_SAFETY_PLAN_VIEWED", DataCategory.SAFETY_PLAN),
+    "medications": ("PATIENT_MEDICATIONS_VIEWED", DataCategory.MEDICATIONS),
+    "care_team": ("PATIENT_CARE_DECISIONS_VIEWED", DataCategory.CARE_MEETING),
 }
 
 

@@ -72,6 +72,23 @@ class Program(models.Model):
         default=False,
         help_text="A 42 CFR Part 2 substance-use program: its records are Part 2 protected.",
     )
+    plan_review_days = models.PositiveSmallIntegerField(
+        default=30,
+        validators=[MinValueValidator(1)],
+        help_text="Days between treatment-plan reviews (program policy; Medicare asks for at "
+        "least every other month, clinical.md §1.4).",
+    )
+    medication_watch_days = models.PositiveSmallIntegerField(
+        default=7,
+        validators=[MinValueValidator(1)],
+        help_text="Days group facilitators watch for a response after a medication change.",
+    )
+    late_entry_hours = models.PositiveSmallIntegerField(
+        default=48,
+        validators=[MinValueValidator(1)],
+        help_text="A note signed more than this many hours after its session ended is marked "
+        "as a late entry.",
+    )
 
     class Meta:
         constraints = [

@@ -1,0 +1,5 @@
+from django.urls import path  # noqa: F401  (routes are added as views land)
+
+app_name = "treatment_plans"
+
+urlpatterns: list = []  # type: ignore[type-arg]
