@@ -14,8 +14,11 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from openiop.attendance.models import Attendance, AttendanceStatus, RecordedVia
+from openiop.attendance.services import attendance_record
 from openiop.patients import services as patient_services
 from openiop.patients.models import EpisodeOfCare
+from openiop.programs.models import Program
 from openiop.scheduling.models import ScheduledSession, SessionKind
 from openiop.scheduling.services import session_create
 from tests.factories import SYSTEM
@@ -39,7 +42,7 @@ class Day:
     individual: ScheduledSession
 
     @property
-    def program(self):  # type: ignore[no-untyped-def]
+    def program(self) -> Program:
         return self.tiny.program
 
     @property
@@ -82,3 +85,25 @@ def ordinary_day(name: str = "Adult IOP", *, patients: int = 4) -> Day:
         episodes=[tiny.episodes[0]],
     )
     return Day(tiny=tiny, group=group, individual=individual)
+
+
+def attend(
+    day: Day,
+    episode: EpisodeOfCare,
+    status: str = "present",
+    *,
+    session: ScheduledSession | None = None,
+    minutes: int | None = None,
+) -> Attendance:
+    """Record ``episode``'s attendance at ``session`` (default: today's group) through the
+    attendance service, as the session's clinician at the roster."""
+    session = session or day.group
+    return attendance_record(
+        actor=SYSTEM,
+        session=session,
+        episode=episode,
+        status=AttendanceStatus(status),
+        minutes=minutes,
+        by=session.clinician,
+        via=RecordedVia.ROSTER,
+    )

@@ -11,6 +11,8 @@ import time_machine
 
 from openiop.accounts.models import User
 from openiop.accounts.roles import ProgramRole
+from openiop.attendance.models import AttendanceStatus
+from openiop.attendance.services import attendance_record
 from openiop.billing import services
 from openiop.billing.benefits import BenefitValues
 from openiop.billing.models import Authorization, Coverage, FeeDetermination, SlidingFeeScale
@@ -140,6 +142,20 @@ def sessions_on(s: Scenario, days: Iterable[dt.date], *, hour: int = 18) -> list
             )
         )
     return made
+
+
+def attended(s: Scenario, sessions: Iterable[ScheduledSession], status: str = "present") -> None:
+    """Record the episode's attendance at each session, on the session's own day (a past day
+    is a service day only with an attended record: ``openiop.billing.service_days``)."""
+    for session in sessions:
+        with time_machine.travel(session.starts_at, tick=False):
+            attendance_record(
+                actor=SYSTEM,
+                session=session,
+                episode=s.episode,
+                status=AttendanceStatus(status),
+                by=s.therapist,
+            )
 
 
 def weekdays(start: dt.date, count: int) -> list[dt.date]:

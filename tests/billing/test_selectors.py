@@ -23,6 +23,7 @@ from tests.billing.scenarios import (
     add_coverage,
     approved,
     at,
+    attended,
     scenario,
     sessions_on,
     weekdays,
@@ -36,6 +37,7 @@ def test_an_evening_session_counts_on_its_local_date_not_the_utc_one():
     s = scenario()
     with at(ADMITTED):
         evening = sessions_on(s, [ADMITTED], hour=19)[0]  # 19:00 CST is 01:00 UTC next day
+    attended(s, [evening])
     assert evening.starts_at.date() == ADMITTED + DAY
     found = service_dates_by_episode([s.episode], start=ADMITTED, end=ADMITTED)
     assert found == {s.episode.pk: [ADMITTED]}
@@ -53,6 +55,7 @@ def test_service_days_are_distinct_and_skip_cancelled_sessions_and_other_episode
             *sessions_on(s, [ADMITTED + DAY], hour=9),
         )
         scheduling_services.session_cancel(actor=SYSTEM, session=cancelled)
+    attended(s, [morning])
     found = service_dates_by_episode(
         [s.episode, other_episode], start=ADMITTED - DAY, end=ADMITTED + 5 * DAY
     )
@@ -66,7 +69,8 @@ def test_units_used_are_service_days_up_to_today_and_later_ones_are_scheduled():
     with at(ADMITTED):
         coverage = add_coverage(s)
         approved(s, coverage, units=12, ends=ADMITTED + 27 * DAY)
-        sessions_on(s, days)
+        made = sessions_on(s, days)
+    attended(s, made[:3])  # days[3] is today: planned, it counts without a record yet
     with at(days[3]):
         (row,) = episode_billing(s.episode).authorizations
     assert (row.status.units_used, row.status.units_scheduled, row.status.units_remaining) == (
@@ -156,7 +160,8 @@ def test_exhausted_units_are_an_alert():
     s = scenario()
     with at(ADMITTED):
         approved(s, add_coverage(s), units=3, ends=ADMITTED + 27 * DAY)
-        sessions_on(s, weekdays(ADMITTED, 3))
+        made = sessions_on(s, weekdays(ADMITTED, 3))
+    attended(s, made)
     with at(ADMITTED + 3 * DAY):
         (alert,) = authorization_alerts(s.billing)
     assert alert.status.state is AuthState.EXHAUSTED
