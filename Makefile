@@ -10,7 +10,7 @@ STAMP := $(VENV)/.openiop-synced
 DEMO_ENV := OPENIOP_ENV=demo SECRET_KEY="$$(cat var/demo-secret-key)" DATABASE_URL=sqlite:///$(CURDIR)/var/demo.sqlite3
 PYTEST_ARGS ?=
 
-.PHONY: demo demo-audit-verify test setup lint typecheck check clean bench-outcomes bench-schedule
+.PHONY: demo demo-audit-verify test setup lint typecheck check clean bench-outcomes bench-schedule bench-agenda
 
 $(STAMP): pyproject.toml uv.lock bin/bootstrap
 	@bin/bootstrap
@@ -67,3 +67,9 @@ clean:
 # workers); writes bench/results/schedule.{json,md}. About 15 minutes on 2 cores.
 bench-schedule: $(STAMP)
 	$(PY) -m bench.schedule
+
+# The care-team meeting's agenda for a 200-patient program on SQLite and (when a server
+# answers) a throwaway PostgreSQL database, 5 timed runs; writes bench/results/agenda.{json,md}.
+# About two minutes.
+bench-agenda: $(STAMP)
+	$(PY) -m bench.agenda --postgres-url postgres://postgres@127.0.0.1:5432/openiop_bench_agenda

@@ -213,10 +213,12 @@ def authorization_alerts(
     )
     todays = {a.episode.program_id: clock.localdate(a.episode.program.zone) for a in candidates}
     rows = _rows(candidates, lambda a: todays[a.episode.program_id])
-    return _alerts(rows, todays)
+    return alerts_from_rows(rows, todays)
 
 
-def _alerts(rows: list[AuthorizationRow], todays: dict[int, dt.date]) -> list[AuthorizationAlert]:
+def alerts_from_rows(
+    rows: list[AuthorizationRow], todays: dict[int, dt.date]
+) -> list[AuthorizationAlert]:
     by_episode: dict[int, list[Authorization]] = defaultdict(list)
     for row in rows:
         by_episode[row.authorization.episode_id].append(row.authorization)
