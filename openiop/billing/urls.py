@@ -1,6 +1,6 @@
 from django.urls import path
 
-from openiop.billing import views, views_fees, views_insurance
+from openiop.billing import views, views_fees, views_hours, views_insurance
 
 app_name = "billing"
 
@@ -47,4 +47,18 @@ urlpatterns = [
     path(_program, views_fees.fee_settings, name="fee_settings"),
     path(f"{_program}charges/", views_fees.charges_set, name="charges_set"),
     path(f"{_program}scale/", views_fees.scale_set, name="scale_set"),
+]
+
+# Payer weekly-hours minimums (daily operations).
+urlpatterns += [
+    path(
+        "billing/programs/<int:program_id>/hour-minimums/",
+        views_hours.payer_minimums,
+        name="payer_minimums",
+    ),
+    path(
+        "billing/programs/<int:program_id>/hour-minimums/<int:minimum_id>/remove/",
+        views_hours.payer_minimum_delete,
+        name="payer_minimum_remove",
+    ),
 ]
