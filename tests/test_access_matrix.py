@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from django.urls import reverse
+from django.urls import resolve, reverse
 
-from openiop.accounts.roles import OrgRole, ProgramRole
+from openiop.accounts.roles import PROGRAM_ROLE_CAPABILITIES, OrgRole, ProgramRole
 from openiop.audit.models import AuditEvent
 from openiop.core.checks import iter_url_views
+from openiop.core.policy import policy_of
 from openiop.patients.models import EpisodeOfCare, Patient
 from tests.factories import login, patient, program_setup, staff
 from tests.pages import comparable
@@ -110,6 +111,75 @@ ROUTES = {
     "intake_placement": Route("admissions:placement"),
     "intake_admit": Route("admissions:admit"),
     "welcome_packet": Route("admissions:welcome_packet"),
+    "weekly_hours": Route("dashboard:weekly_hours"),
+    "dashboard_flag": Route("dashboard:flag"),
+    "payer_minimums": Route("billing:payer_minimums"),
+    "payer_minimum_set": Route("billing:payer_minimums", "post"),
+    "payer_minimum_remove": Route("billing:payer_minimum_remove", "post"),
+    "medications_chart": Route("medications:chart"),
+    "medication_start": Route("medications:start", "post"),
+    "medication_change": Route("medications:change", "post"),
+    "medication_stop": Route("medications:stop", "post"),
+    "drug_screen_record": Route("medications:screen_record", "post"),
+    "medication_watches": Route("medications:watches"),
+    "medication_watch_seen": Route("medications:watch_seen", "post"),
+    "meetings": Route("care_meetings:list"),
+    "meeting_tasks": Route("care_meetings:my_tasks"),
+    "meeting_open": Route("care_meetings:open", "post"),
+    "meeting_workspace": Route("care_meetings:workspace"),
+    "meeting_print": Route("care_meetings:print"),
+    "meeting_print_pdf": Route("care_meetings:print_pdf"),
+    "meeting_rebuild": Route("care_meetings:rebuild", "post"),
+    "meeting_close": Route("care_meetings:close", "post"),
+    "meeting_item_add": Route("care_meetings:item_add", "post"),
+    "meeting_discussion": Route("care_meetings:discussion", "post"),
+    "meeting_discussed": Route("care_meetings:discussed", "post"),
+    "meeting_decision_add": Route("care_meetings:decision_add", "post"),
+    "meeting_task_add": Route("care_meetings:task_add", "post"),
+    "meeting_task_done": Route("care_meetings:task_done", "post"),
+    "care_decisions_chart": Route("care_meetings:chart"),
+    "attendance_roster": Route("attendance:roster"),
+    "attendance_mark": Route("attendance:mark", "post"),
+    "attendance_correct": Route("attendance:correct", "post"),
+    "attendance_chart": Route("attendance:chart"),
+    "attendance_review_resolve": Route("attendance:review_resolve", "post"),
+    "kiosks": Route("attendance:kiosks"),
+    "kiosk_device_start": Route("attendance:kiosk_start", "post", (("name", "Front desk"),)),
+    "kiosk_revoke": Route("attendance:kiosk_revoke", "post"),
+    "attendance_policy": Route("attendance:policy"),
+    "attendance_policy_deactivate": Route("attendance:policy_deactivate", "post"),
+    "notes_unsigned": Route("clinical_notes:unsigned"),
+    "note_group_start": Route("clinical_notes:group_start"),
+    "note_session_start": Route("clinical_notes:session_start"),
+    "notes_chart": Route("clinical_notes:chart"),
+    "note_chart_start": Route("clinical_notes:chart_start"),
+    "note": Route("clinical_notes:note"),
+    "note_save": Route("clinical_notes:save", "post"),
+    "note_cosign": Route("clinical_notes:cosign", "post"),
+    "note_addendum_add": Route("clinical_notes:addendum_add", "post"),
+    "note_enter_in_error": Route("clinical_notes:enter_in_error", "post"),
+    "plan_chart": Route("treatment_plans:chart"),
+    "plans_due": Route("treatment_plans:due"),
+    "plan_create": Route("treatment_plans:create", "post"),
+    "plan_activate": Route("treatment_plans:activate", "post"),
+    "plan_review_add": Route("treatment_plans:review_add", "post"),
+    "plan_problem_add": Route("treatment_plans:problem_add", "post"),
+    "plan_problem_edit": Route("treatment_plans:problem_edit", "post"),
+    "plan_goal_add": Route("treatment_plans:goal_add", "post"),
+    "plan_goal_edit": Route("treatment_plans:goal_edit", "post"),
+    "plan_objective_add": Route("treatment_plans:objective_add", "post"),
+    "plan_objective_edit": Route("treatment_plans:objective_edit", "post"),
+    "plan_objective_status": Route("treatment_plans:objective_status", "post"),
+    "plan_intervention_add": Route("treatment_plans:intervention_add", "post"),
+    "plan_intervention_edit": Route("treatment_plans:intervention_edit", "post"),
+    "safety_plan_chart": Route("safety_plans:chart"),
+    "safety_plan_edit": Route("safety_plans:edit"),
+    "safety_plan_version": Route("safety_plans:version"),
+    "safety_plan_pdf": Route("safety_plans:pdf"),
+    "safety_plan_save": Route("safety_plans:save", "post"),
+    "portal_access_list": Route("portal:access_list"),
+    "portal_access_create": Route("portal:access_create", "post"),
+    "portal_access_revoke": Route("portal:access_revoke", "post"),
 }
 
 # The checked-in policy: who gets what. Any change here must be reviewed.
@@ -123,6 +193,10 @@ ADMISSIONS = READERS - {R.GROUP_FACILITATOR}
 ASSESS = {R.PROGRAM_DIRECTOR, R.INTAKE_COORDINATOR, R.THERAPIST, R.PRESCRIBER}
 ADMIT = {R.PROGRAM_DIRECTOR, R.INTAKE_COORDINATOR}
 REFERRALS = {R.PROGRAM_DIRECTOR, R.INTAKE_COORDINATOR, R.CASE_MANAGER}
+DAILY = {R.PROGRAM_DIRECTOR, R.THERAPIST, R.GROUP_FACILITATOR, R.PRESCRIBER}
+MEETING = DAILY | {R.CASE_MANAGER}
+PLANS = {R.PROGRAM_DIRECTOR, R.THERAPIST}
+SAFETY = PLANS | {R.PRESCRIBER}
 EXPECTED: dict[str, dict[object, int]] = {
     "dashboard": {r: 200 for r in READERS},
     "patient_list": {r: 200 for r in READERS},
@@ -213,6 +287,83 @@ EXPECTED: dict[str, dict[object, int]] = {
     "intake_placement": {r: 404 for r in ASSESS},
     "intake_admit": {r: 404 for r in ADMIT},
     "welcome_packet": {r: 404 for r in READERS},
+    # Daily operations. Only directors see the flag lists; payer minimums are program
+    # configuration. There is no medication, watch, meeting, item or task 1/999999 here.
+    "weekly_hours": {r: 200 for r in READERS},
+    "dashboard_flag": {**{r: 404 for r in READERS}, R.PROGRAM_DIRECTOR: 200},
+    "payer_minimums": {R.PROGRAM_DIRECTOR: 200},
+    "payer_minimum_set": {R.PROGRAM_DIRECTOR: 400},
+    "payer_minimum_remove": {R.PROGRAM_DIRECTOR: 404},
+    "medications_chart": {r: 200 for r in READERS},
+    "medication_start": {R.PRESCRIBER: 400},
+    "medication_change": {R.PRESCRIBER: 404},
+    "medication_stop": {R.PRESCRIBER: 404},
+    "drug_screen_record": {r: 400 for r in ACKNOWLEDGE},
+    "medication_watches": {r: 200 for r in READERS},
+    "medication_watch_seen": {r: 404 for r in READERS},
+    "meetings": {r: 200 for r in MEETING},
+    "meeting_tasks": {r: 200 for r in MEETING},
+    "meeting_open": {r: 302 for r in MEETING},
+    "meeting_workspace": {r: 404 for r in MEETING},
+    "meeting_print": {r: 404 for r in MEETING},
+    "meeting_print_pdf": {r: 404 for r in MEETING},
+    "meeting_rebuild": {r: 404 for r in MEETING},
+    "meeting_close": {r: 404 for r in MEETING},
+    "meeting_item_add": {r: 404 for r in MEETING},
+    "meeting_discussion": {r: 404 for r in MEETING},
+    "meeting_discussed": {r: 404 for r in MEETING},
+    "meeting_decision_add": {r: 404 for r in MEETING},
+    "meeting_task_add": {r: 404 for r in MEETING},
+    "meeting_task_done": {r: 404 for r in MEETING},
+    "care_decisions_chart": {r: 200 for r in READERS},
+    # There is no session, record, review, kiosk or policy 999999 here.
+    "attendance_roster": {r: 404 for r in DAILY},
+    "attendance_mark": {r: 404 for r in DAILY},
+    "attendance_correct": {r: 404 for r in DAILY},
+    "attendance_chart": {r: 200 for r in READERS},
+    "attendance_review_resolve": {r: 404 for r in DAILY},
+    "kiosks": {r: 200 for r in DAILY},
+    "kiosk_device_start": {r: 302 for r in DAILY},
+    "kiosk_revoke": {r: 404 for r in DAILY},
+    "attendance_policy": {R.PROGRAM_DIRECTOR: 200},
+    "attendance_policy_deactivate": {R.PROGRAM_DIRECTOR: 404},
+    # There is no note 999999 here.
+    "notes_unsigned": {r: 200 for r in DAILY},
+    "note_group_start": {r: 404 for r in DAILY},
+    "note_session_start": {r: 404 for r in DAILY},
+    "notes_chart": {r: 200 for r in READERS},
+    "note_chart_start": {r: 200 for r in DAILY},
+    "note": {r: 404 for r in READERS},
+    "note_save": {r: 404 for r in DAILY},
+    "note_cosign": {r: 404 for r in DAILY},
+    "note_addendum_add": {r: 404 for r in DAILY},
+    "note_enter_in_error": {r: 404 for r in DAILY},
+    # Plans: a referred episode has no plan to start yet (message and redirect); there is no
+    # problem, goal, objective, intervention, safety-plan version or portal link 1 here.
+    # Portal links need plan or safety-plan rights in the program, else the patient is not
+    # found (one decorator cannot name either capability).
+    "plan_chart": {r: 200 for r in READERS},
+    "plans_due": {r: 200 for r in PLANS},
+    "plan_create": {r: 302 for r in PLANS},
+    "plan_activate": {r: 404 for r in PLANS},
+    "plan_review_add": {r: 404 for r in PLANS},
+    "plan_problem_add": {r: 404 for r in PLANS},
+    "plan_problem_edit": {r: 404 for r in PLANS},
+    "plan_goal_add": {r: 404 for r in PLANS},
+    "plan_goal_edit": {r: 404 for r in PLANS},
+    "plan_objective_add": {r: 404 for r in PLANS},
+    "plan_objective_edit": {r: 404 for r in PLANS},
+    "plan_objective_status": {r: 404 for r in PLANS},
+    "plan_intervention_add": {r: 404 for r in PLANS},
+    "plan_intervention_edit": {r: 404 for r in PLANS},
+    "safety_plan_chart": {r: 200 for r in READERS},
+    "safety_plan_edit": {r: 200 for r in SAFETY},
+    "safety_plan_version": {r: 404 for r in READERS},
+    "safety_plan_pdf": {r: 404 for r in READERS},
+    "safety_plan_save": {r: 400 for r in SAFETY},
+    "portal_access_list": {**{r: 404 for r in READERS}, **{r: 200 for r in SAFETY}},
+    "portal_access_create": {**{r: 404 for r in READERS}, **{r: 200 for r in SAFETY}},
+    "portal_access_revoke": {r: 404 for r in READERS},
 }
 
 
@@ -237,6 +388,26 @@ PARAMS: dict[str, object] = {
     "payment_plan_id": 1,
     "installment_id": 1,
     "referral_id": 999999,
+    "flag": "safety-alerts",
+    "minimum_id": 1,
+    "medication_id": 1,
+    "watch_id": 1,
+    "meeting_id": 999999,
+    "item_id": 999999,
+    "task_id": 999999,
+    "session_id": 999999,
+    "attendance_id": 999999,
+    "review_id": 999999,
+    "kiosk_id": 999999,
+    "policy_id": 999999,
+    "note_id": 999999,
+    "kind": "individual_dap",
+    "problem_id": 1,
+    "goal_id": 1,
+    "objective_id": 1,
+    "intervention_id": 1,
+    "version": 1,
+    "access_id": 1,
 }
 
 
@@ -282,6 +453,11 @@ def test_matrix_covers_every_url_in_the_project():
         "accounts:mfa_setup",
         "measures:portal",  # public: the token is the credential (tests/measures/test_portal.py)
         "calendars:feed",  # public: the token is the credential (tests/calendars/test_feeds.py)
+        "attendance:kiosk",  # public: the device cookie is the credential (test_views_kiosk.py)
+        "portal:home",  # public: the token is the credential (tests/portal/test_views.py)
+        "portal:plan",
+        "portal:safety_plan",
+        "portal:safety_plan_pdf",
         "api:response_submit",  # a JSON POST with an Idempotency-Key (tests/measures/test_api.py)
         "api:openapi-json",  # the schema names operations, not data
         "api:api-root",  # ninja's index of the API, same as the schema
@@ -346,11 +522,16 @@ def test_another_programs_director_gets_404_on_every_patient_url_and_changes_not
     outsider_patient = patient(other.program)
     episode = outsider_patient.episodes.get()
     login(client, staff(R.PROGRAM_DIRECTOR, home.program))
+    director_can = PROGRAM_ROLE_CAPABILITIES[R.PROGRAM_DIRECTOR]
     for url, method in _patient_urls(outsider_patient, episode):
         response = getattr(client, method)(
             url, {"name": "x", "relationship": "y", "track": "", "primary_therapist-member": ""}
         )
-        assert response.status_code == 404, url
+        # A capability a director holds nowhere (prescribing) is refused before any lookup.
+        policy = policy_of(resolve(url).func)
+        needed = policy.capability if policy else None
+        refused_first = needed is not None and needed not in director_can
+        assert response.status_code == (403 if refused_first else 404), url
     episode.refresh_from_db()
     assert episode.state == "referred"
     assert not outsider_patient.contacts.exists()

@@ -22,6 +22,14 @@ from openiop.admissions.services.referrals import Person
 from openiop.core import clock
 from openiop.core.actor import Actor
 from openiop.devtools import demo_admissions as front_door
+from openiop.devtools import (
+    demo_attendance,
+    demo_hours,
+    demo_medications,
+    demo_meetings,
+    demo_notes,
+    demo_plans,
+)
 from openiop.devtools import demo_measures as measures
 from openiop.devtools import demo_scheduling as scheduling
 from openiop.devtools.layout import ORGANIZATION, PROGRAM_NAMES, PROGRAMS, SITES, ProgramSpec
@@ -111,11 +119,46 @@ def seed_demo(*, seed: int) -> DemoResult:
     people = [_build_patient(index, p, built) for index, p in enumerate(plan.patients)]
     door = front_door.build_front_door(ACTOR, built.referrals, built.staff)
     schedule = scheduling.build_schedules(ACTOR, program_map, built.staff)
+    daily = _build_daily_operations(seed, plan, built)
     summary = measures.summarize(
         planned, alert=people[planned.alert], due=people[planned.due_today]
     )
-    summary = replace(summary, highlights=(*summary.highlights, schedule.highlight()))
-    return DemoResult(seed, _logins(plan), _counts(), *_episode_counts(), summary, door)
+    summary = replace(
+        summary, highlights=(*summary.highlights, schedule.highlight(), *daily.highlights)
+    )
+    logins = (*_logins(plan), *daily.logins)
+    return DemoResult(seed, logins, _counts(), *_episode_counts(), summary, door)
+
+
+@dataclass(frozen=True, slots=True)
+class _Daily:
+    highlights: tuple[tuple[str, str], ...]
+    logins: tuple[DemoLogin, ...]
+
+
+def _build_daily_operations(seed: int, plan: DemoPlan, built: _Built) -> _Daily:
+    """Issue 6's day-to-day record on top of the admitted stays and their sessions: payer
+    minimums and covered stays, attendance, completed treatment plans and safety plans,
+    medications and screens, notes, and last (it reads all of them) the team meetings."""
+    programs = built.programs
+    demo_hours.seed_payer_minimums(ACTOR, programs)
+    demo_hours.seed_covered_stays(ACTOR, programs)
+    attendance = demo_attendance.build_attendance(ACTOR, programs, seed=seed)
+    plans = demo_plans.build_plans(ACTOR, built.staff)
+    medications = demo_medications.build_medications(ACTOR, programs)
+    passwords = {login.username: login.password for login in plan.logins}
+    notes = demo_notes.build_notes(ACTOR, programs, built.staff, passwords, seed=seed)
+    meetings = demo_meetings.build_meetings(ACTOR, programs)
+    logins: tuple[DemoLogin, ...] = ()
+    if notes.trainee_login is not None:
+        username, password = notes.trainee_login
+        logins = (DemoLogin(username, password, "Therapist (trainee)", "Adult IOP"),)
+    return _Daily(
+        highlights=tuple(
+            step.highlight() for step in (attendance, plans, medications, notes, meetings)
+        ),
+        logins=logins,
+    )
 
 
 def _build_layout() -> tuple[dict[str, Program], dict[str, Track]]:
