@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from openiop.accounts.models import User
 from openiop.core import clock
-from openiop.core.actor import Actor, ActorKind
+from openiop.core.actor import Actor
 from openiop.measures.models import SafetyAlert
 from openiop.patients.models import EpisodeOfCare, EpisodeState, Phase
 from openiop.safety_plans.services import safety_plan_save
@@ -350,14 +350,10 @@ def _outcomes(actor: Actor, stay: _Stay, *, all_met: bool) -> None:
 
 
 def _acknowledge(actor: Actor, stay: _Stay) -> None:
+    """The synthetic patient's acknowledgement. Audited as the seeder, which is what wrote
+    it: the demo's audit trail names no one who did not act."""
     stay.plan.refresh_from_db()
-    patient = Actor(
-        kind=ActorKind.PATIENT,
-        user_id=None,
-        label=f"patient {stay.episode.patient_id} via portal link",
-        request_id=actor.request_id,
-    )
-    plans.plan_acknowledge(actor=patient, plan=stay.plan, revision=stay.plan.revision)
+    plans.plan_acknowledge(actor=actor, plan=stay.plan, revision=stay.plan.revision)
 
 
 def _safety_plans(
