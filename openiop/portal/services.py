@@ -69,7 +69,7 @@ def portal_access_revoke(*, actor: Actor, access: PortalAccess) -> PortalAccess:
     """Stop a link from working now (it then answers 410). Raises AlreadyRevoked. Audits
     PORTAL_ACCESS_REVOKED."""
     access = (
-        PortalAccess.objects.select_for_update()
+        PortalAccess.objects.select_for_update(of=("self",))
         .select_related("episode__program")
         .get(pk=access.pk)
     )

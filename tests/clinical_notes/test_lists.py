@@ -4,6 +4,7 @@ fixed number of queries."""
 import datetime as dt
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from openiop.accounts.roles import ProgramRole
@@ -75,7 +76,8 @@ def test_the_notes_tab_has_a_fixed_query_count(client, day, django_assert_num_qu
     assert response.content.decode().count('class="card" id="note-') == 3
 
 
-QUERIES_NOTES_TAB = 19
+# PostgreSQL takes one more: the advisory lock that serialises audit appends.
+QUERIES_NOTES_TAB = 19 + int(connection.vendor == "postgresql")
 
 
 def test_the_unsigned_list_shows_drafts_and_cosigns_oldest_first_with_their_age(day, clock_at):
@@ -133,7 +135,7 @@ def test_the_unsigned_page_has_a_fixed_query_count_and_audits_the_names(
     assert set(listed.values_list("patient_id", flat=True)) == {e.patient_id for e in day.episodes}
 
 
-QUERIES_UNSIGNED = 13
+QUERIES_UNSIGNED = 13 + int(connection.vendor == "postgresql")
 
 
 def test_a_group_draft_lists_its_group_not_its_attendees(client, day):

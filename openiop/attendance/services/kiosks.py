@@ -75,7 +75,11 @@ def kiosk_device_create(
 def kiosk_device_revoke(*, actor: Actor, device: KioskDevice) -> KioskDevice:
     """Switch a kiosk off for good: its cookie stops working on the next request. Raises
     KioskRevoked when it already is. Audits KIOSK_REVOKED."""
-    device = KioskDevice.objects.select_for_update().select_related("program").get(pk=device.pk)
+    device = (
+        KioskDevice.objects.select_for_update(of=("self",))
+        .select_related("program")
+        .get(pk=device.pk)
+    )
     if device.revoked_at is not None:
         raise KioskRevoked("That kiosk is already switched off.")
     device.revoked_at = clock.now()

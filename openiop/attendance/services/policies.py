@@ -110,7 +110,7 @@ def attendance_review_resolve(
     if not resolution:
         raise ResolutionRequired("Write what was decided.", field="resolution")
     review = (
-        AttendanceReview.objects.select_for_update()
+        AttendanceReview.objects.select_for_update(of=("self",))
         .select_related("episode__program")
         .get(pk=review.pk)
     )
@@ -182,7 +182,9 @@ def attendance_policy_deactivate(*, actor: Actor, policy: AttendancePolicy) -> A
     """Stop a policy from raising new reviews (open reviews stay open until resolved).
     Raises PolicyInvalid when it is already inactive. Audits ATTENDANCE_POLICY_DEACTIVATED."""
     policy = (
-        AttendancePolicy.objects.select_for_update().select_related("program").get(pk=policy.pk)
+        AttendancePolicy.objects.select_for_update(of=("self",))
+        .select_related("program")
+        .get(pk=policy.pk)
     )
     if not policy.is_active:
         raise PolicyInvalid("That policy is already inactive.")

@@ -218,7 +218,7 @@ def attendance_correct(
     """
     status = AttendanceStatus(status)
     attendance = (
-        Attendance.objects.select_for_update()
+        Attendance.objects.select_for_update(of=("self",))
         .select_related("session__program", "episode")
         .get(pk=attendance.pk)
     )

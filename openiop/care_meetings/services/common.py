@@ -60,7 +60,11 @@ def text_checked(value: str, *, limit: int, what: str, required: bool = True) ->
 def require_open(meeting_id: int) -> CareMeeting:
     """The meeting, re-read (and locked where the database can) inside the transaction, so a
     close that committed first is seen. Raises MeetingClosed."""
-    meeting = CareMeeting.objects.select_for_update().select_related("program").get(pk=meeting_id)
+    meeting = (
+        CareMeeting.objects.select_for_update(of=("self",))
+        .select_related("program")
+        .get(pk=meeting_id)
+    )
     if meeting.closed_at is not None:
         raise MeetingClosed(
             f"This meeting was closed on {meeting.closed_at:%Y-%m-%d}: its agenda, discussions, "

@@ -25,7 +25,7 @@ from openiop.core.capabilities import Capability
 def locked_note(note: Note) -> Note:
     """The note re-read and locked for the transaction (two tabs signing at once: one wins)."""
     return (
-        Note.objects.select_for_update()
+        Note.objects.select_for_update(of=("self",))
         .select_related("program", "session", "author", "cosigner")
         .get(pk=note.pk)
     )

@@ -57,7 +57,7 @@ def _require_writer(author: User, program: Program) -> None:
 def _locked_session(session: ScheduledSession) -> ScheduledSession:
     """The session, locked so two people starting its note at once cannot both succeed."""
     locked = (
-        ScheduledSession.objects.select_for_update()
+        ScheduledSession.objects.select_for_update(of=("self",))
         .select_related("program", "cohort")
         .get(pk=session.pk)
     )

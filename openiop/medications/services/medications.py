@@ -156,7 +156,7 @@ def _locked(medication: Medication) -> Medication:
     """The medication's row, locked until the transaction ends (two changes at once apply in
     turn, each seeing the other's result)."""
     return (
-        Medication.objects.select_for_update()
+        Medication.objects.select_for_update(of=("self",))
         .select_related("episode__program")
         .get(pk=medication.pk)
     )
@@ -272,7 +272,7 @@ def medication_watch_seen(*, actor: Actor, watch: MedicationWatch, by: User) -> 
     is not an error) and writes no second audit row. Raises NotYourWatch for anyone else.
     Audits MEDICATION_WATCH_SEEN."""
     watch = (
-        MedicationWatch.objects.select_for_update()
+        MedicationWatch.objects.select_for_update(of=("self",))
         .select_related("episode__program")
         .get(pk=watch.pk)
     )

@@ -37,7 +37,7 @@ def locked_plan(plan_id: int) -> TreatmentPlan:
     """The plan row, locked for this transaction (PostgreSQL; SQLite serialises writers),
     with its episode and program, so concurrent changes bump ``revision`` one at a time."""
     return (
-        TreatmentPlan.objects.select_for_update()
+        TreatmentPlan.objects.select_for_update(of=("self",))
         .select_related("episode__program", "episode__patient")
         .get(pk=plan_id)
     )
