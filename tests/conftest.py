@@ -46,3 +46,45 @@ def _audit_table_flushable(request: pytest.FixtureRequest):
     triggers.install(connection)
     yield
     triggers.drop(connection)
+
+
+# --- Browser journeys (any directory): Debian's chromium, password-only sign-in ----------
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's chromium, never a downloaded browser (stack.md)."""
+    from openiop.devtools.chromium import CHROMIUM, CHROMIUM_ARGS
+
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(autouse=True)
+def _password_only_sign_in(request, settings):
+    """Browser journeys sign in with a password; MFA itself is covered in tests/accounts.
+    The live server runs in another thread of this process, so the override applies there."""
+    if request.node.get_closest_marker("browser"):
+        settings.OPENIOP_REQUIRE_MFA = False
+
+
+# --- Daily operations: an ordinary day (tests/daily.py) at noon --------------------------
+
+
+@pytest.fixture
+def at_noon():
+    """The clock stands still at NOON (Wednesday 2026-03-04, 12:00 in Chicago)."""
+    import time_machine
+
+    from tests.daily import NOON
+
+    with time_machine.travel(NOON, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def day(db, at_noon):
+    """tests/daily.py's ordinary day: four admitted patients in one cohort, today's group
+    and one individual session."""
+    from tests.daily import ordinary_day
+
+    return ordinary_day()

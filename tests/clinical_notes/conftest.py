@@ -19,17 +19,3 @@ def day(db, clock_at):
     built = ordinary_day()
     clock_at.move_to(AFTER_GROUP)
     return built
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    """Debian's chromium, as in tests/browser (the journey of this directory uses it)."""
-    from openiop.devtools.chromium import CHROMIUM, CHROMIUM_ARGS
-
-    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
-
-
-@pytest.fixture
-def password_only_sign_in(settings):
-    """The browser journey signs in with a password; MFA is covered in tests/accounts."""
-    settings.OPENIOP_REQUIRE_MFA = False

@@ -16,7 +16,6 @@ from tests.factories import PASSWORD
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("password_only_sign_in"),
 ]
 
 

@@ -11,21 +11,10 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from openiop.accounts.roles import ProgramRole
-from openiop.devtools.chromium import CHROMIUM, CHROMIUM_ARGS
 from openiop.patients.services import care_team_assign, episode_admit
 from tests.factories import PASSWORD, SYSTEM, patient, program_setup, staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
-    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
-
-
-@pytest.fixture(autouse=True)
-def _password_only_sign_in(settings: Any) -> None:
-    settings.OPENIOP_REQUIRE_MFA = False
 
 
 def _sign_in(page: Page, base: str, username: str) -> None:
