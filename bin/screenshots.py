@@ -76,6 +76,26 @@ def schedule(page: Page) -> None:
     page.screenshot(path=OUT / "calendar.png")  # the first day or so; a week is long
 
 
+def daily(page: Page, logins: dict[str, str]) -> None:
+    """A group's roster from the facilitator's Today, a chart's Notes tab with group notes,
+    and this week's care-team meeting."""
+    sign_in(page, "facilitator", logins["facilitator"])
+    page.goto(f"{BASE}/calendar/program/")  # Today lists only today's groups
+    page.locator("main a[href^='/attendance/sessions/']").first.click()
+    page.screenshot(path=OUT / "roster.png", full_page=True)
+    page.get_by_role("button", name=re.compile("sign out", re.I)).click()
+    sign_in(page, "therapist", logins["therapist"])
+    open_chart(page, start_here("Attendance review open"))
+    page.get_by_role("link", name="Notes", exact=True).click()
+    page.screenshot(path=OUT / "group-note.png")
+    page.get_by_role("button", name=re.compile("sign out", re.I)).click()
+    sign_in(page, "director", logins["director"])
+    page.goto(f"{BASE}/meetings/")
+    page.get_by_role("link", name="Go to this week's meeting").first.click()
+    page.screenshot(path=OUT / "meeting.png")
+    page.get_by_role("button", name=re.compile("sign out", re.I)).click()
+
+
 def main() -> None:
     logins = passwords()
     OUT.mkdir(parents=True, exist_ok=True)
@@ -96,6 +116,7 @@ def main() -> None:
         schedule(page)
         page.get_by_role("button", name=re.compile("sign out", re.I)).click()
         measures(page, browser, logins)
+        daily(page, logins)
         sign_in(page, "auditor", logins["auditor"])
         page.goto(f"{BASE}/audit/")
         page.screenshot(path=OUT / "audit.png")
