@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -157,13 +157,27 @@ def attendance_rate(program_ids: Iterable[int], day: dt.date) -> Rate:
         for session_id, episode_id, state, starts_at, zone in participants
         if starts_at.astimezone(ZoneInfo(zone)).date() == day
     }
-    statuses = dict(
-        ((s, e), status)
-        for s, e, status in Attendance.objects.filter(
-            session_id__in={s for s, _ in pairs}
-        ).values_list("session_id", "episode_id", "status")
-    )
-    expected = [p for p, state in pairs.items() if state == EpisodeState.ADMITTED or p in statuses]
+    return rate_of(pairs, statuses_of({s for s, _ in pairs}))
+
+
+Pair = tuple[int, int]  # (session id, episode id)
+
+
+def statuses_of(session_ids: Iterable[int]) -> dict[Pair, str]:
+    """(session id, episode id) → recorded attendance status, for those sessions. One query."""
+    return {
+        (s, e): status
+        for s, e, status in Attendance.objects.filter(session_id__in=set(session_ids)).values_list(
+            "session_id", "episode_id", "status"
+        )
+    }
+
+
+def rate_of(states: Mapping[Pair, str], statuses: Mapping[Pair, str]) -> Rate:
+    """The attendance-rate rule, in one place: of the expected participants (``states``: each
+    participant's episode state), those admitted or with a record anyway are expected; how
+    many have a record and how many attended (present, late, left early, telehealth)."""
+    expected = [p for p, state in states.items() if state == EpisodeState.ADMITTED or p in statuses]
     recorded = [p for p in expected if p in statuses]
     attended = [p for p in recorded if statuses[p] in ATTENDED]
     return Rate(recorded=len(recorded), attended=len(attended), expected=len(expected))

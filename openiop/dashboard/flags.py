@@ -21,7 +21,7 @@ rates, one per flag count, three for the authorizations.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -30,8 +30,8 @@ from typing import Any
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 
 from openiop.accounts.access import program_ids_with
-from openiop.attendance.hours import Rate
-from openiop.attendance.models import ATTENDED, Attendance, AttendanceReview
+from openiop.attendance.hours import Pair, Rate, rate_of, statuses_of
+from openiop.attendance.models import AttendanceReview
 from openiop.billing.selectors import AuthorizationAlert, authorization_alerts
 from openiop.clinical_notes.models import Note, NoteEntry, NoteState
 from openiop.core import clock
@@ -87,31 +87,18 @@ def attendance_rates(days: Sequence[ProgramDay]) -> dict[int, Rate]:
     non-cancelled sessions that started by now on its local today, how many have a record
     (``recorded``) and how many attended (present, late, left early, telehealth). Expected
     are admitted participants and anyone with a record anyway — the rule of
-    ``openiop.attendance.hours.attendance_rate``, here per program in one pass (that function
+    ``openiop.attendance.hours.rate_of``, here per program in one pass (``attendance_rate``
     sums programs sharing one local date). Two queries for any number of programs."""
     rows = SessionParticipant.objects.filter(
         starts_on_local_day(days, prefix="session__"),
         session__cancelled_at__isnull=True,
         session__starts_at__lte=clock.now(),
     ).values_list("session_id", "episode_id", "episode__state", "session__program_id")
-    pairs = {(s, e): (state, program) for s, e, state, program in rows}
-    statuses = {
-        (s, e): status
-        for s, e, status in Attendance.objects.filter(
-            session_id__in={s for s, _ in pairs}
-        ).values_list("session_id", "episode_id", "status")
-    }
-    expected: Counter[int] = Counter()
-    recorded: Counter[int] = Counter()
-    attended: Counter[int] = Counter()
-    for pair, (state, program_id) in pairs.items():
-        if state != EpisodeState.ADMITTED and pair not in statuses:
-            continue
-        expected[program_id] += 1
-        if pair in statuses:
-            recorded[program_id] += 1
-            attended[program_id] += statuses[pair] in ATTENDED
-    return {d.pk: Rate(recorded[d.pk], attended[d.pk], expected[d.pk]) for d in days}
+    by_program: dict[int, dict[Pair, str]] = defaultdict(dict)
+    for s, e, state, program_id in rows:
+        by_program[program_id][(s, e)] = state
+    statuses = statuses_of(s for states in by_program.values() for s, _ in states)
+    return {d.pk: rate_of(by_program.get(d.pk, {}), statuses) for d in days}
 
 
 # --- the flags' rules --------------------------------------------------------------------------
