@@ -1,7 +1,8 @@
 """The self check-in kiosk: a device principal for one program (security.md R12).
 
 The credential is a random token in a long-lived HttpOnly, SameSite=Strict cookie scoped to
-``/kiosk/``; only its SHA-256 is stored (``KioskDevice.token_hash``), so a database copy
+``/kiosk/`` (``openiop.core.tokens``, like portal links and calendar feeds); only its SHA-256
+is stored (``KioskDevice.token_hash``), so a database copy
 cannot impersonate a kiosk. A revoked kiosk is refused on its next request.
 
 Failed check-ins are counted from the audit log (KIOSK_CHECKIN_FAILED rows of the device):
@@ -12,12 +13,11 @@ passes, which slows guessing names and birth dates to a trickle.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import secrets
 
 from openiop.attendance.models import KioskDevice
 from openiop.audit.models import AuditEvent
 from openiop.core import clock
+from openiop.core.tokens import token_hash
 
 COOKIE_NAME = "openiop_kiosk"
 COOKIE_PATH = "/kiosk/"
@@ -29,16 +29,6 @@ CHECKIN_OPENS = dt.timedelta(minutes=60)
 #: Arriving more than this after the start is recorded as late (common IOP practice: a
 #: grace period of about 10 minutes before a group counts the arrival as late).
 LATE_AFTER = dt.timedelta(minutes=10)
-
-
-def new_token() -> tuple[str, str]:
-    """A fresh random token and its SHA-256 hex digest."""
-    token = secrets.token_urlsafe(32)
-    return token, token_hash(token)
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def kiosk_for_token(token: str | None) -> KioskDevice | None:

@@ -39,6 +39,7 @@ from openiop.core.capabilities import Capability
 from openiop.core.errors import DomainError, NotFound
 from openiop.core.idempotency import idempotent
 from openiop.core.policy import public, requires
+from openiop.core.tokens import bearer_page
 from openiop.programs.models import Program
 from openiop.scheduling.models import SessionKind
 
@@ -138,10 +139,7 @@ def _device_actor(request: HttpRequest, device: KioskDevice) -> Actor:
 def _kiosk_page(
     request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
-    response = render(request, template, context, status=status)
-    response["Cache-Control"] = "no-store"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
+    return bearer_page(render(request, template, context, status=status))
 
 
 def _form_page(

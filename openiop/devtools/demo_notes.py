@@ -35,6 +35,7 @@ from openiop.accounts.models import Membership, User
 from openiop.accounts.roles import ProgramRole
 from openiop.accounts.services import membership_grant, staff_create
 from openiop.attendance.models import ATTENDED, Attendance
+from openiop.attendance.timing import service_date_of
 from openiop.clinical_notes import services
 from openiop.clinical_notes.models import Addendum, Note, NoteKind, NoteState
 from openiop.clinical_notes.selectors import objectives_by_episode
@@ -204,7 +205,7 @@ def _distinct_days(sessions: list[ScheduledSession], count: int) -> list[Schedul
     seen: set[dt.date] = set()
     picked: list[ScheduledSession] = []
     for session in sessions:
-        day = services.session_service_date(session)
+        day = service_date_of(session)
         if day not in seen and len(picked) < count:
             seen.add(day)
             picked.append(session)
@@ -227,8 +228,8 @@ def _group_notes(writer: _Writer, program: Program) -> None:
     older = [s for s in chosen if not _on_time(program, s)]
     if older:
         writer.sign(_write_group(writer, older[0]), older[0].clinician)  # a late entry
-    late_day = services.session_service_date(older[0]) if older else None
-    others = [s for s in older if services.session_service_date(s) != late_day]
+    late_day = service_date_of(older[0]) if older else None
+    others = [s for s in older if service_date_of(s) != late_day]
     for session in _distinct_days(others, GROUP_DRAFTS):
         _write_group(writer, session, finished=False)
     for session in recent:

@@ -12,10 +12,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 import engines.instruments as instruments
-from openiop.accounts.roles import Principal
+from openiop.accounts.actors import viewer_patient_id
 from openiop.core.actor import Actor, ActorKind, actor_from_request
 from openiop.core.errors import DomainError
 from openiop.core.policy import public
+from openiop.core.tokens import bearer_page
 from openiop.measures import services
 from openiop.measures.errors import (
     InvalidAnswers,
@@ -60,14 +61,6 @@ TEXT: dict[str, dict[str, str]] = {
 }
 
 
-def _viewer_patient_id(request: HttpRequest) -> int | None:
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated and user.principal == Principal.PATIENT:
-        patient = getattr(user, "patient", None)
-        return patient.pk if patient is not None else -1
-    return None
-
-
 def _actor(request: HttpRequest, link: PortalLink) -> Actor:
     kind = ActorKind.DEVICE if link.kiosk else ActorKind.PATIENT
     via = "kiosk" if link.kiosk else "portal link"
@@ -86,12 +79,7 @@ def _page(
 ) -> HttpResponse:
     language = context.get("language", "en")
     context = {"text": TEXT[language], **context}
-    response = render(request, template, context, status=status)
-    # The token must not leak to other sites; "no-referrer" would also make browsers send
-    # "Origin: null" on the form post, which Django's CSRF check rightly refuses.
-    response["Referrer-Policy"] = "same-origin"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
+    return bearer_page(render(request, template, context, status=status))
 
 
 def _closed(request: HttpRequest, error: DomainError, language: str, status: int) -> HttpResponse:
@@ -110,7 +98,7 @@ def _forms(link: PortalLink, language: str, data: Any = None) -> list[Questionna
 @public
 def portal(request: HttpRequest, token: str) -> HttpResponse:
     try:
-        link = services.portal_link_get(token, viewer_patient_id=_viewer_patient_id(request))
+        link = services.portal_link_get(token, viewer_patient_id=viewer_patient_id(request))
         language = _language(request, link)
         services.portal_link_check_open(link)
     except LinkInvalid as error:
@@ -138,7 +126,7 @@ def _submit(request: HttpRequest, token: str, link: PortalLink, language: str) -
             token=token,
             answers={f.instrument.id: f.answers() for f in forms},
             language=language,
-            viewer_patient_id=_viewer_patient_id(request),
+            viewer_patient_id=viewer_patient_id(request),
         )
     except InvalidAnswers as error:
         for form in forms:

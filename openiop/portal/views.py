@@ -11,11 +11,12 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from openiop.accounts.roles import Principal
+from openiop.accounts.actors import viewer_patient_id
 from openiop.audit.models import DataCategory
 from openiop.core.actor import actor_from_request
 from openiop.core.errors import DomainError
 from openiop.core.policy import public
+from openiop.core.tokens import bearer_page
 from openiop.portal.access import portal_actor, portal_open, portal_viewed
 from openiop.portal.errors import AccessInvalid
 from openiop.portal.forms import AcknowledgeForm
@@ -34,29 +35,11 @@ CLOSED = {
 }
 
 
-def _viewer_patient_id(request: HttpRequest) -> int | None:
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated and user.principal == Principal.PATIENT:
-        patient = getattr(user, "patient", None)
-        return patient.pk if patient is not None else -1
-    return None
-
-
-def _headers(response: HttpResponse) -> HttpResponse:
-    # The token must not leak to other sites ("no-referrer" would make browsers send
-    # "Origin: null" on the form post, which the CSRF check refuses); nothing is cached,
-    # indexed or kept by a shared computer's browser.
-    response["Referrer-Policy"] = "same-origin"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Cache-Control"] = "no-store"
-    return response
-
-
 def _page(
     request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
     context = {"crisis_line": CRISIS_LINE, **context}
-    return _headers(render(request, template, context, status=status))
+    return bearer_page(render(request, template, context, status=status))
 
 
 def _closed(request: HttpRequest, error: DomainError) -> HttpResponse:
@@ -73,7 +56,7 @@ def _open(
         actor=actor_from_request(request),
         action=action,
         category=category,
-        viewer_patient_id=_viewer_patient_id(request),
+        viewer_patient_id=viewer_patient_id(request),
         audit_success=audit,
     )
 
@@ -144,7 +127,7 @@ def _acknowledge(request: HttpRequest, access: PortalAccess, token: str) -> Http
         return _plan_page(request, access, token, form, status=400)
     except DomainError as error:  # the plan changed while it was read, or was closed
         return _plan_page(request, access, token, status=409, notice=error.message)
-    return _headers(redirect("portal:plan", token=token))
+    return bearer_page(redirect("portal:plan", token=token))
 
 
 @public
@@ -180,4 +163,4 @@ def safety_plan_pdf(request: HttpRequest, token: str) -> HttpResponse:
     content = safety_plan_print(actor=actor, plan=current, via="portal")
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = 'inline; filename="my-safety-plan.pdf"'
-    return _headers(response)
+    return bearer_page(response)

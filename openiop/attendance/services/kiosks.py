@@ -19,7 +19,7 @@ from django.db import transaction
 
 from openiop.accounts.models import User
 from openiop.attendance.errors import AttendanceRefused, KioskCheckInFailed, KioskRevoked
-from openiop.attendance.kiosk import CHECKIN_OPENS, LATE_AFTER, new_token
+from openiop.attendance.kiosk import CHECKIN_OPENS, LATE_AFTER
 from openiop.attendance.models import (
     ATTENDED,
     Attendance,
@@ -33,6 +33,7 @@ from openiop.audit.models import DataCategory, Outcome
 from openiop.audit.services import Entry, audit_record
 from openiop.core import clock
 from openiop.core.actor import Actor
+from openiop.core.tokens import new_token, token_hash
 from openiop.patients.models import EpisodeOfCare, EpisodeState
 from openiop.patients.names import fold
 from openiop.programs.models import Program
@@ -57,11 +58,11 @@ def kiosk_device_create(
     """Register a kiosk for ``program``; returns it and its token (shown to nobody: it goes
     straight into the device's cookie; only the hash is stored). Raises ValidationError for
     a blank name. Audits KIOSK_STARTED."""
-    token, digest = new_token()
+    token = new_token()
     device = KioskDevice(
         program=program,
         name=name.strip(),
-        token_hash=digest,
+        token_hash=token_hash(token),
         created_by=created_by,
         created_at=clock.now(),
     )

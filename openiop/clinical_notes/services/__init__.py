@@ -15,7 +15,6 @@ from openiop.clinical_notes.services.starting import (
     SINGLE_PATIENT_KINDS,
     group_note_start,
     note_start,
-    session_service_date,
 )
 
 __all__ = [
@@ -30,5 +29,4 @@ __all__ = [
     "note_save_draft",
     "note_sign",
     "note_start",
-    "session_service_date",
 ]

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from openiop.accounts.access import program_ids_with
 from openiop.accounts.models import User
+from openiop.attendance.timing import service_date_of
 from openiop.audit.services import audit_record_many
 from openiop.clinical_notes.attendees import group_attendees, has_attendance
 from openiop.clinical_notes.errors import (
@@ -42,11 +43,6 @@ SINGLE_PATIENT_KINDS = (
     NoteKind.PSYCHIATRY,
     NoteKind.FAMILY,
 )
-
-
-def session_service_date(session: ScheduledSession) -> dt.date:
-    """The session's service date: its local start date in the program's zone (R22)."""
-    return clock.localdate(session.program.zone, session.starts_at)
 
 
 def _require_writer(author: User, program: Program) -> None:
@@ -121,7 +117,7 @@ def group_note_start(*, actor: Actor, session: ScheduledSession, author: User) -
         raise NoteKindInvalid("Only a group session has a group note.")
     _require_writer(author, session.program)
     _refuse_second_note(session, (NoteKind.GROUP,))
-    service_date = session_service_date(session)
+    service_date = service_date_of(session)
     attendees = list(group_attendees(session, service_date))
     if not attendees:
         if has_attendance(session):
@@ -198,7 +194,7 @@ def note_start(
             )
         episode = _session_episode(session, episode)
         _refuse_second_note(session, KINDS_FOR_SESSION[session.kind])
-        service_date = session_service_date(session)
+        service_date = service_date_of(session)
     elif episode is not None:
         episode = EpisodeOfCare.objects.select_related("program").get(pk=episode.pk)
         service_date = _check_date(episode, on)
